@@ -7,12 +7,19 @@ let package = Package(
     name: "TraceLab",
     platforms: [.macOS(.v15)],
     products: [
-
-
-
+        .executable(name: "tracelab", targets: ["TraceLabCLI"]),
+        .executable(name: "tracelab-proxy", targets: ["TraceLabProxyMain"]),
+        .executable(name: "tracelab-collector", targets: ["TraceLabCollectorMain"]),
+        .executable(name: "productpage", targets: ["ProductpageMain"]),
+        .executable(name: "details", targets: ["DetailsMain"]),
+        .executable(name: "reviews", targets: ["ReviewsMain"]),
+        .executable(name: "ratings", targets: ["RatingsMain"]),
+        .executable(name: "service-a", targets: ["ServiceAMain"]),
+        .executable(name: "service-b", targets: ["ServiceBMain"]),
+        .executable(name: "service-c", targets: ["ServiceCMain"]),
         .library(name: "TraceContext", targets: ["TraceContext"]),
         .library(name: "Zipkin", targets: ["Zipkin"]),
-
+        .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -32,7 +39,7 @@ let package = Package(
         .package(url: "https://github.com/onevcat/Rainbow.git", from: "4.2.2"),
     ],
     targets: [
-        // MARK: pure cores
+        // MARK: pure cores (no IO, no NIO)
         .target(name: "TraceContext"),
         .target(
             name: "TraceContextInstrument",
@@ -43,5 +50,118 @@ let package = Package(
             ]
         ),
         .target(name: "Zipkin", dependencies: ["TraceContext"]),
+        .target(name: "TraceAnalysis", dependencies: ["Zipkin"]),
+        .target(name: "LabModel", dependencies: ["TraceContext"]),
+        .target(name: "ScenarioModel", dependencies: ["TraceAnalysis", "LabModel", .product(name: "Yams", package: "Yams")]),
+
+        // MARK: IO edges
+        .target(
+            name: "ZipkinHTTPReporter",
+            dependencies: [
+                "Zipkin",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "ProxyCore",
+            dependencies: [
+                "TraceContext", "Zipkin",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Proxy",
+            dependencies: [
+                "ProxyCore", "ZipkinHTTPReporter",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SpanStore",
+            dependencies: [
+                "Zipkin",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "Collector",
+            dependencies: [
+                "Zipkin", "SpanStore", "TraceAnalysis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("UI")]
+        ),
+        .target(
+            name: "LabServices",
+            dependencies: [
+                "TraceContext", "Zipkin", "ZipkinHTTPReporter", "LabModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Lab",
+            dependencies: [
+                "LabModel", "Zipkin",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "ScenarioModel", "TraceAnalysis", "LabModel", "Lab", "Zipkin",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Rainbow", package: "Rainbow"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "TraceLabBench", dependencies: ["TraceContext", "Zipkin"]),
+
+        // MARK: command line (only executables and this layer parse options)
+        .target(
+            name: "TraceLabCommands",
+            dependencies: [
+                "TraceContext", "Zipkin", "TraceAnalysis", "Proxy", "Collector", "LabServices", "Lab", "LabModel",
+                "Scenario", "ScenarioModel", "TraceLabBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "TraceLabCLI", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "TraceLabProxyMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "TraceLabCollectorMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "ProductpageMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "DetailsMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "ReviewsMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "RatingsMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "ServiceAMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "ServiceBMain", dependencies: ["TraceLabCommands"]),
+        .executableTarget(name: "ServiceCMain", dependencies: ["TraceLabCommands"]),
+
+        // MARK: tests
+        .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "TraceContextInstrument"]),
+        .testTarget(name: "ZipkinTests", dependencies: ["Zipkin"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "Zipkin"]),
+        .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Zipkin", "TraceContext", "TraceAnalysis", "LabModel", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ]
 )

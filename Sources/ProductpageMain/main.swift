@@ -1,0 +1,3 @@
+import TraceLabCommands
+
+await TraceLabCommand.main(role: ["service", "productpage"])

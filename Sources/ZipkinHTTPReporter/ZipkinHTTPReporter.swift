@@ -1,0 +1,1 @@
+// Module ZipkinHTTPReporter: see ../shared/DESIGN.md "Parts". This file goes once the module has its types.
