@@ -1,0 +1,66 @@
+/// What `tracelab up` was asked to start; `LabPlan.make` turns it into processes and ports.
+public struct LabConfiguration: Hashable, Sendable, Codable {
+    public static let defaultBasePort = 15000
+    public static let defaultCollectorPort = 9411
+    public static let defaultBookinfoEntryPort = 9080
+    public static let defaultChainEntryPort = 8080
+
+    public var selection: LabSelection
+    /// The address everything binds to and calls; loopback unless a lab runs across hosts.
+    public var host: String
+    /// First port of the block for every port that is not an entry or the collector.
+    public var basePort: Int
+    public var collectorPort: Int
+    /// productpage's sidecar inbound, the bookinfo entry.
+    public var bookinfoEntryPort: Int
+    /// service-a's sidecar inbound, the chain entry.
+    public var chainEntryPort: Int
+    /// Apps report their own spans next to the sidecars'.
+    public var appSpans: Bool
+    /// The sidecars' `--sampling`; nil leaves the proxy's default (1.0).
+    public var sampling: Double?
+    /// The sidecars' `--propagation` list (e.g. `b3multi,w3c`); nil leaves the proxy's default.
+    public var proxyPropagation: String?
+    /// Planted propagation bugs by node id (`reviews-v2: drop-b3`); unlisted apps forward all.
+    public var propagationModes: [String: PropagationMode]
+    /// The collector's `--storage` (`memory` or `sqlite:PATH`).
+    public var collectorStorage: String
+
+    public init(
+        selection: LabSelection = .bookinfo,
+        host: String = "127.0.0.1",
+        basePort: Int = LabConfiguration.defaultBasePort,
+        collectorPort: Int = LabConfiguration.defaultCollectorPort,
+        bookinfoEntryPort: Int = LabConfiguration.defaultBookinfoEntryPort,
+        chainEntryPort: Int = LabConfiguration.defaultChainEntryPort,
+        appSpans: Bool = false,
+        sampling: Double? = nil,
+        proxyPropagation: String? = nil,
+        propagationModes: [String: PropagationMode] = [:],
+        collectorStorage: String = "memory"
+    ) {
+        self.selection = selection
+        self.host = host
+        self.basePort = basePort
+        self.collectorPort = collectorPort
+        self.bookinfoEntryPort = bookinfoEntryPort
+        self.chainEntryPort = chainEntryPort
+        self.appSpans = appSpans
+        self.sampling = sampling
+        self.proxyPropagation = proxyPropagation
+        self.propagationModes = propagationModes
+        self.collectorStorage = collectorStorage
+    }
+
+    public func entryPort(of lab: LabName) -> Int {
+        switch lab {
+        case .bookinfo: bookinfoEntryPort
+        case .chain: chainEntryPort
+        }
+    }
+
+    /// The propagation mode of an instance (default `forward-all`).
+    public func propagationMode(of instance: ServiceInstance) -> PropagationMode {
+        propagationModes[instance.nodeID] ?? .forwardAll
+    }
+}

@@ -1,0 +1,53 @@
+/// The exact argument lists of each role (`tracelab collector|proxy|service …`), from the
+/// cross-part contract. `tracelab up` runs them; compose and Kubernetes files are checked
+/// against them.
+public enum LaunchArguments {
+    /// `collector --listen H:P --storage S`
+    public static func collector(listen: HostPort, storage: String = "memory") -> [String] {
+        ["collector", "--listen", listen.description, "--storage", storage]
+    }
+
+    /// `proxy --service S --node-id S-V --inbound … --app … --outbound … --route …… --zipkin URL
+    /// --admin … [--sampling R] [--propagation LIST]`
+    public static func proxy(_ sidecar: SidecarPlan, zipkinURL: String?, sampling: Double? = nil, propagation: String? = nil) -> [String] {
+        var arguments = [
+            "proxy",
+            "--service", sidecar.instance.service.rawValue,
+            "--node-id", sidecar.instance.nodeID,
+            "--inbound", sidecar.inbound.description,
+            "--app", sidecar.app.description,
+            "--outbound", sidecar.outbound.description,
+        ]
+        for route in sidecar.routes {
+            arguments += ["--route", route.argument]
+        }
+        if let zipkinURL {
+            arguments += ["--zipkin", zipkinURL]
+        }
+        arguments += ["--admin", sidecar.admin.description]
+        if let sampling {
+            arguments += ["--sampling", String(sampling)]
+        }
+        if let propagation {
+            arguments += ["--propagation", propagation]
+        }
+        return arguments
+    }
+
+    /// `service NAME --listen … --proxy … --version V [--propagation MODE] [--app-spans --zipkin URL]`
+    public static func service(_ app: AppPlan, zipkinURL: String?, appSpans: Bool = false) -> [String] {
+        var arguments = [
+            "service", app.instance.service.rawValue,
+            "--listen", app.listen.description,
+            "--proxy", app.proxy.description,
+            "--version", app.instance.version,
+        ]
+        if app.propagation != .forwardAll {
+            arguments += ["--propagation", app.propagation.rawValue]
+        }
+        if appSpans, let zipkinURL {
+            arguments += ["--app-spans", "--zipkin", zipkinURL]
+        }
+        return arguments
+    }
+}
