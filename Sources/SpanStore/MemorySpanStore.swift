@@ -1,0 +1,173 @@
+import Foundation
+import TraceContext
+import Zipkin
+
+/// An in-memory `SpanStorage`, bounded by a span count and an optional retention.
+///
+/// When a write takes the store over `maxSpans`, whole traces are evicted, the trace seen
+/// first goes first, and counted in `stats()`. Traces whose newest span is older than
+/// `retention` are dropped on the next write or `expire()`. Spans are merged on write, so a
+/// duplicate report costs no memory.
+public actor MemorySpanStore: SpanStorage {
+    private struct Entry {
+        var spans: [ZipkinSpan]
+        /// Latest span timestamp (µs), for ordering and retention.
+        var latest: UInt64
+    }
+
+    public let maxSpans: Int
+    /// Microseconds; nil keeps traces until evicted by `maxSpans`.
+    public let retention: UInt64?
+    private let now: @Sendable () -> UInt64
+
+    private var traces: [TraceID: Entry] = [:]
+    /// Trace ids in first-seen order; `head` skips the evicted prefix without shifting.
+    private var order: [TraceID] = []
+    private var head = 0
+    private var spanCount = 0
+    private var counters = SpanStoreStats()
+    private var spanNamesByService: [String: Set<String>] = [:]
+    private var remoteNamesByService: [String: Set<String>] = [:]
+
+    /// - Parameters:
+    ///   - maxSpans: upper bound of stored spans (at least 1).
+    ///   - retention: how long, in microseconds, a trace is kept after its newest span.
+    ///   - now: the clock in epoch microseconds, injected so tests control expiry.
+    public init(maxSpans: Int = 1_000_000, retention: UInt64? = nil, now: @escaping @Sendable () -> UInt64 = SystemClockMicros.now) {
+        self.maxSpans = max(1, maxSpans)
+        self.retention = retention
+        self.now = now
+    }
+
+    public func write(_ spans: [ZipkinSpan]) throws(SpanStoreError) {
+        for span in spans {
+            let timestamp = span.timestamp ?? 0
+            if let index = traces.index(forKey: span.traceID) {
+                // Mutating through the index keeps the span array uniquely referenced (no copy).
+                let key = SpanMerger.Key(span)
+                if let position = traces.values[index].spans.firstIndex(where: { SpanMerger.Key($0) == key }) {
+                    traces.values[index].spans[position] = SpanMerger.merge(traces.values[index].spans[position], span)
+                } else {
+                    traces.values[index].spans.append(span)
+                    spanCount += 1
+                }
+                traces.values[index].latest = max(traces.values[index].latest, timestamp)
+            } else {
+                traces[span.traceID] = Entry(spans: [span], latest: timestamp)
+                order.append(span.traceID)
+                spanCount += 1
+            }
+            if let service = span.localServiceName {
+                if let name = span.name?.lowercased() {
+                    spanNamesByService[service, default: []].insert(name)
+                } else if spanNamesByService[service] == nil {
+                    spanNamesByService[service] = []
+                }
+                if let remote = span.remoteServiceName { remoteNamesByService[service, default: []].insert(remote) }
+            }
+        }
+        expire()
+        while spanCount > maxSpans, let victim = popOldest() {
+            if let entry = traces.removeValue(forKey: victim) {
+                spanCount -= entry.spans.count
+                counters.evictedTraces += 1
+                counters.evictedSpans += entry.spans.count
+            }
+        }
+        compactOrderIfNeeded()
+    }
+
+    /// Drops traces whose newest span is older than the retention.
+    public func expire() {
+        guard let retention else { return }
+        let current = now()
+        guard current > retention else { return }
+        let cutoff = current - retention
+        // First-seen order is close to time order, so walking from the head finds most expired
+        // traces; a full sweep would cost O(traces) per write.
+        while head < order.count {
+            let id = order[head]
+            guard let entry = traces[id] else {
+                head += 1
+                continue
+            }
+            guard entry.latest < cutoff else { break }
+            traces[id] = nil
+            spanCount -= entry.spans.count
+            counters.expiredTraces += 1
+            head += 1
+        }
+    }
+
+    public func stats() -> SpanStoreStats {
+        var stats = counters
+        stats.spans = spanCount
+        stats.traces = traces.count
+        return stats
+    }
+
+    public func serviceNames() -> [String] { spanNamesByService.keys.sorted() }
+
+    public func remoteServiceNames(service: String) -> [String] {
+        (remoteNamesByService[service.lowercased()] ?? []).sorted()
+    }
+
+    public func spanNames(service: String) -> [String] {
+        (spanNamesByService[service.lowercased()] ?? []).sorted()
+    }
+
+    public func findTraces(_ query: TraceQuery) -> [[ZipkinSpan]] {
+        let start = query.windowStartMicros
+        var matches: [(latest: UInt64, id: TraceID)] = []
+        for (id, entry) in traces where entry.latest >= start {
+            if entry.spans.contains(where: query.matches) { matches.append((entry.latest, id)) }
+        }
+        matches.sort { $0.latest != $1.latest ? $0.latest > $1.latest : $0.id < $1.id }
+        return matches.prefix(query.limit).compactMap { traces[$0.id].map { SpanMerger.sorted($0.spans) } }
+    }
+
+    public func trace(id: TraceID) -> [ZipkinSpan] {
+        traces[id].map { SpanMerger.sorted($0.spans) } ?? []
+    }
+
+    public func traces(ids: [TraceID]) -> [[ZipkinSpan]] {
+        var seen: Set<TraceID> = []
+        return ids.compactMap { id in
+            guard seen.insert(id).inserted, let entry = traces[id] else { return nil }
+            return SpanMerger.sorted(entry.spans)
+        }
+    }
+
+    public func dependencies(endTs: UInt64, lookback: UInt64) -> [DependencyLink] {
+        let start = (endTs > lookback ? endTs - lookback : 0) * 1000
+        let end = endTs * 1000 + 999
+        var linker = DependencyLinker()
+        for entry in traces.values where entry.spans.contains(where: { ($0.timestamp ?? 0) >= start && ($0.timestamp ?? 0) <= end }) {
+            linker.add(trace: entry.spans)
+        }
+        return linker.links
+    }
+
+    private func popOldest() -> TraceID? {
+        while head < order.count {
+            let id = order[head]
+            head += 1
+            if traces[id] != nil { return id }
+        }
+        return nil
+    }
+
+    private func compactOrderIfNeeded() {
+        if head > 4096 && head * 2 > order.count {
+            order.removeFirst(head)
+            head = 0
+        }
+    }
+}
+
+/// The wall clock in epoch microseconds, the default clock of the stores.
+public enum SystemClockMicros {
+    @Sendable public static func now() -> UInt64 {
+        UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000))
+    }
+}

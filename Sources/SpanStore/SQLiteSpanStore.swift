@@ -1,0 +1,289 @@
+import Foundation
+import GRDB
+import Synchronization
+import TraceContext
+import Zipkin
+
+/// A `SpanStorage` in one SQLite file through GRDB: it survives a restart.
+///
+/// The database runs in WAL mode (a `DatabasePool`), so queries read while a batch is being
+/// written. One row per span holds the columns the queries filter on plus the span's Zipkin
+/// JSON; tags and annotation values are kept in a `terms` column (`\nkey=value\nkey\nword\n`)
+/// that `annotationQuery` searches with `instr`, which costs less on ingest than a tag table.
+/// A unique index on (trace, id, kind, shared, local service) merges duplicate reports as
+/// `SpanWriter` requires and serves trace lookups by id.
+public final class SQLiteSpanStore: SpanStorage {
+    public let path: String
+    public let maxSpans: Int
+    public let retention: UInt64?
+    private let pool: DatabasePool
+    private let now: @Sendable () -> UInt64
+    private let state: Mutex<State>
+
+    private struct State {
+        var counters = SpanStoreStats()
+        var spanCount = 0
+        var lastExpiry: UInt64 = 0
+    }
+
+    /// Opens (creating if needed) the database at `path`.
+    /// - Parameters:
+    ///   - maxSpans: upper bound of stored spans; the oldest traces (by first insertion) go first.
+    ///   - retention: microseconds a trace is kept after its newest span; nil keeps it.
+    ///   - now: the clock in epoch microseconds.
+    public init(path: String, maxSpans: Int = 10_000_000, retention: UInt64? = nil, now: @escaping @Sendable () -> UInt64 = SystemClockMicros.now) throws(SpanStoreError) {
+        self.path = path
+        self.maxSpans = max(1, maxSpans)
+        self.retention = retention
+        self.now = now
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.write { db in try Self.migrate(db) }
+            let count = try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spans") ?? 0 }
+            var initial = State()
+            initial.spanCount = count
+            state = Mutex(initial)
+        } catch {
+            throw SpanStoreError(.database(path: path, message: "\(error)"))
+        }
+    }
+
+    private static func migrate(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS spans (
+                trace_id TEXT NOT NULL,
+                span_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                shared INTEGER NOT NULL,
+                local_service TEXT NOT NULL,
+                remote_service TEXT,
+                name TEXT,
+                ts INTEGER NOT NULL,
+                duration INTEGER,
+                terms TEXT NOT NULL,
+                json BLOB NOT NULL
+            );
+            CREATE UNIQUE INDEX IF NOT EXISTS spans_identity ON spans(trace_id, span_id, kind, shared, local_service);
+            CREATE INDEX IF NOT EXISTS spans_service_ts ON spans(local_service, ts);
+            CREATE INDEX IF NOT EXISTS spans_ts ON spans(ts);
+            """)
+    }
+
+    public func write(_ spans: [ZipkinSpan]) async throws(SpanStoreError) {
+        guard !spans.isEmpty else { return }
+        let rows = spans.map(SpanRow.init)
+        let limit = maxSpans
+        let result: (added: Int, evictedTraces: Int, evictedSpans: Int)
+        do {
+            let currentCount = state.withLock { $0.spanCount }
+            result = try await pool.write { db in
+                var added = 0
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO spans (trace_id, span_id, kind, shared, local_service, remote_service, name, ts, duration, terms, json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """)
+                for row in rows {
+                    try insert.execute(arguments: row.arguments)
+                    if db.changesCount > 0 {
+                        added += 1
+                    } else {
+                        try Self.mergeExisting(row, db: db)
+                    }
+                }
+                var evictedTraces = 0, evictedSpans = 0
+                let excess = currentCount + added - limit
+                if excess > 0 {
+                    let victims = try String.fetchAll(db, sql: """
+                        SELECT DISTINCT trace_id FROM (SELECT trace_id FROM spans ORDER BY rowid LIMIT ?)
+                        """, arguments: [excess])
+                    for victim in victims {
+                        try db.execute(sql: "DELETE FROM spans WHERE trace_id = ?", arguments: [victim])
+                        evictedTraces += 1
+                        evictedSpans += db.changesCount
+                    }
+                }
+                return (added, evictedTraces, evictedSpans)
+            }
+        } catch {
+            throw SpanStoreError(.database(path: path, message: "\(error)"))
+        }
+        state.withLock {
+            $0.spanCount += result.added - result.evictedSpans
+            $0.counters.evictedTraces += result.evictedTraces
+            $0.counters.evictedSpans += result.evictedSpans
+        }
+        try await expireIfDue()
+    }
+
+    private static func mergeExisting(_ row: SpanRow, db: Database) throws {
+        let existing = try Data.fetchOne(db, sql: """
+            SELECT json FROM spans WHERE trace_id = ? AND span_id = ? AND kind = ? AND shared = ? AND local_service = ?
+            """, arguments: [row.traceID, row.spanID, row.kind, row.shared, row.localService])
+        guard let existing, let old = try? ZipkinJSONDecoder().decodeSpan([UInt8](existing)) else { return }
+        let merged = SpanRow(SpanMerger.merge(old, row.span))
+        try db.execute(sql: """
+            UPDATE spans SET remote_service = ?, name = ?, ts = ?, duration = ?, terms = ?, json = ?
+            WHERE trace_id = ? AND span_id = ? AND kind = ? AND shared = ? AND local_service = ?
+            """, arguments: [merged.remoteService, merged.name, merged.timestamp, merged.duration, merged.terms, merged.json,
+                             row.traceID, row.spanID, row.kind, row.shared, row.localService])
+    }
+
+    /// Deletes traces whose newest span is older than the retention (at most every 10 s of
+    /// the store's clock, because it scans the table).
+    public func expire() async throws(SpanStoreError) {
+        guard let retention else { return }
+        let current = now()
+        guard current > retention else { return }
+        let cutoff = Int64(clamping: current - retention)
+        let removed: (traces: Int, spans: Int)
+        do {
+            removed = try await pool.write { db in
+                let victims = try String.fetchAll(db, sql: "SELECT trace_id FROM spans GROUP BY trace_id HAVING MAX(ts) < ?", arguments: [cutoff])
+                var spans = 0
+                for victim in victims {
+                    try db.execute(sql: "DELETE FROM spans WHERE trace_id = ?", arguments: [victim])
+                    spans += db.changesCount
+                }
+                return (victims.count, spans)
+            }
+        } catch {
+            throw SpanStoreError(.database(path: path, message: "\(error)"))
+        }
+        state.withLock {
+            $0.lastExpiry = current
+            $0.spanCount -= removed.spans
+            $0.counters.expiredTraces += removed.traces
+        }
+    }
+
+    private func expireIfDue() async throws(SpanStoreError) {
+        guard retention != nil else { return }
+        let due = state.withLock { now() >= $0.lastExpiry + 10_000_000 }
+        if due { try await expire() }
+    }
+
+    public func stats() async -> SpanStoreStats {
+        let traces = (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT trace_id) FROM spans") ?? 0 }) ?? 0
+        return state.withLock {
+            var stats = $0.counters
+            stats.spans = $0.spanCount
+            stats.traces = traces
+            return stats
+        }
+    }
+
+    public func serviceNames() async throws(SpanStoreError) -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT local_service FROM spans WHERE local_service != '' ORDER BY local_service")
+        }
+    }
+
+    public func remoteServiceNames(service: String) async throws(SpanStoreError) -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT remote_service FROM spans WHERE local_service = ? AND remote_service IS NOT NULL ORDER BY remote_service
+                """, arguments: [service.lowercased()])
+        }
+    }
+
+    public func spanNames(service: String) async throws(SpanStoreError) -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT name FROM spans WHERE local_service = ? AND name IS NOT NULL ORDER BY name
+                """, arguments: [service.lowercased()])
+        }
+    }
+
+    public func findTraces(_ query: TraceQuery) async throws(SpanStoreError) -> [[ZipkinSpan]] {
+        var conditions = ["ts BETWEEN ? AND ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [Int64(clamping: query.windowStartMicros), Int64(clamping: query.windowEndMicros)]
+        if let service = query.serviceName {
+            conditions.append("local_service = ?")
+            arguments.append(service)
+        }
+        if let remote = query.remoteServiceName {
+            conditions.append("remote_service = ?")
+            arguments.append(remote)
+        }
+        if let name = query.spanName {
+            conditions.append("name = ?")
+            arguments.append(name)
+        }
+        if let minDuration = query.minDuration {
+            conditions.append("duration >= ?")
+            arguments.append(Int64(clamping: minDuration))
+        }
+        if let maxDuration = query.maxDuration {
+            conditions.append("duration <= ?")
+            arguments.append(Int64(clamping: maxDuration))
+        }
+        for term in query.annotationQuery.terms {
+            conditions.append("instr(terms, ?) > 0")
+            switch term {
+            case .tag(let key, let value): arguments.append("\n" + SpanRow.clean(key) + "=" + SpanRow.clean(value) + "\n")
+            case .word(let word): arguments.append("\n" + SpanRow.clean(word) + "\n")
+            }
+        }
+        arguments.append(query.limit)
+        let sql = """
+            SELECT trace_id FROM spans WHERE trace_id IN (SELECT DISTINCT trace_id FROM spans WHERE \(conditions.joined(separator: " AND ")))
+            GROUP BY trace_id ORDER BY MAX(ts) DESC, trace_id ASC LIMIT ?
+            """
+        let statementArguments = StatementArguments(arguments)
+        return try await read { db in
+            let ids = try String.fetchAll(db, sql: sql, arguments: statementArguments)
+            return try ids.map { try Self.spans(ofTrace: $0, db: db) }
+        }
+    }
+
+    public func trace(id: TraceID) async throws(SpanStoreError) -> [ZipkinSpan] {
+        let hex = id.hex
+        return try await read { db in try Self.spans(ofTrace: hex, db: db) }
+    }
+
+    public func traces(ids: [TraceID]) async throws(SpanStoreError) -> [[ZipkinSpan]] {
+        var seen: Set<TraceID> = []
+        let unique = ids.filter { seen.insert($0).inserted }.map(\.hex)
+        return try await read { db in
+            try unique.map { try Self.spans(ofTrace: $0, db: db) }.filter { !$0.isEmpty }
+        }
+    }
+
+    public func dependencies(endTs: UInt64, lookback: UInt64) async throws(SpanStoreError) -> [DependencyLink] {
+        let start = Int64(clamping: (endTs > lookback ? endTs - lookback : 0) * 1000)
+        let end = Int64(clamping: endTs * 1000 + 999)
+        return try await read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT DISTINCT trace_id FROM spans WHERE ts BETWEEN ? AND ?", arguments: [start, end])
+            var linker = DependencyLinker()
+            for id in ids { linker.add(trace: try Self.spans(ofTrace: id, db: db)) }
+            return linker.links
+        }
+    }
+
+    private static func spans(ofTrace hex: String, db: Database) throws -> [ZipkinSpan] {
+        let blobs = try Data.fetchAll(db, sql: "SELECT json FROM spans WHERE trace_id = ?", arguments: [hex])
+        let decoder = ZipkinJSONDecoder()
+        var spans: [ZipkinSpan] = []
+        spans.reserveCapacity(blobs.count)
+        for blob in blobs {
+            do {
+                spans.append(try decoder.decodeSpan([UInt8](blob)))
+            } catch {
+                throw SpanStoreError(.corruptRow("trace \(hex): \(error)"))
+            }
+        }
+        return SpanMerger.sorted(spans)
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(SpanStoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as SpanStoreError {
+            throw error
+        } catch {
+            throw SpanStoreError(.database(path: path, message: "\(error)"))
+        }
+    }
+}
