@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "TraceContext", "Zipkin", "ZipkinHTTPReporter", "LabModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

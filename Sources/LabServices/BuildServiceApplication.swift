@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Hummingbird
+import LabModel
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Zipkin
+import ZipkinHTTPReporter
+
+/// Builds one lab service (productpage, details, reviews, ratings, service-a/b/c) as a
+/// Hummingbird application; `tracelab service` runs it, tests run it on port 0.
+///
+/// - Parameters:
+///   - httpClient: for outgoing calls and span reports; owned by the caller.
+///   - reporter: where app spans go; nil with `appSpans` builds an `HTTPSpanReporter` to
+///     `zipkinURL` that runs (and flushes on shutdown) as a service of the application.
+///   - onServerRunning: called with the listening channel (tests read the port 0 choice).
+public func buildServiceApplication(
+    configuration: ServiceConfiguration,
+    httpClient: HTTPClient = .shared,
+    reporter: (any SpanReporter)? = nil,
+    logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws(LabServiceError) -> some ApplicationProtocol {
+    try configuration.validate()
+    let instance = configuration.instance
+    var logger = logger ?? Logger(label: "tracelab.service")
+    logger[metadataKey: "node_id"] = .string(instance.nodeID)
+
+    var services: [any Service] = []
+    var spanReporter: (any SpanReporter)?
+    if configuration.appSpans {
+        if let reporter {
+            spanReporter = reporter
+        } else if let zipkinURL = configuration.zipkinURL {
+            let httpReporter = HTTPSpanReporter(endpoint: zipkinURL, httpClient: httpClient, logger: logger)
+            services.append(httpReporter)
+            spanReporter = httpReporter
+        }
+    }
+    let tracer = AppTracer(instance: instance, reporter: spanReporter)
+    let propagation = PropagationSwitch(configuration.propagation)
+    let runtime = ServiceRuntime(
+        configuration: configuration,
+        tracer: tracer,
+        caller: DownstreamCaller(
+            httpClient: httpClient, proxy: configuration.proxy, timeout: configuration.callTimeout,
+            tracer: tracer, propagation: propagation, logger: logger
+        ),
+        propagation: propagation,
+        logger: logger
+    )
+
+    let router = Router(context: LabRequestContext.self)
+    runtime.addCommonRoutes(to: router)
+    switch configuration.service {
+    case .productpage: runtime.addProductpageRoutes(to: router)
+    case .details: runtime.addDetailsRoutes(to: router)
+    case .reviews: runtime.addReviewsRoutes(to: router)
+    case .ratings: runtime.addRatingsRoutes(to: router)
+    case .serviceA, .serviceB, .serviceC: runtime.addChainRoutes(to: router)
+    }
+
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.listen.host, port: configuration.listen.port),
+            serverName: instance.nodeID
+        ),
+        services: services,
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+}

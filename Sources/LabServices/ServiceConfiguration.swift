@@ -1,0 +1,46 @@
+import LabModel
+
+/// Everything one lab service process needs; built by `tracelab service …` or by tests.
+public struct ServiceConfiguration: Sendable, Hashable {
+    public var service: ServiceName
+    public var version: String
+    public var listen: HostPort
+    /// The sidecar's outbound listener; every outgoing call goes there with `Host: <service>`.
+    public var proxy: HostPort
+    /// The start-up propagation mode; `POST /admin/propagation` changes it at run time.
+    public var propagation: PropagationMode
+    /// Report app spans (handler and outgoing calls) next to the sidecar's.
+    public var appSpans: Bool
+    /// Where app spans go (`http://127.0.0.1:9411/api/v2/spans`); required with `appSpans`.
+    public var zipkinURL: String?
+    /// How long an outgoing call may take before the caller degrades (a lesson's 2 s fault
+    /// delay must fit, a hung peer must not hang the page).
+    public var callTimeout: Duration
+
+    public init(
+        service: ServiceName, version: String = "v1", listen: HostPort, proxy: HostPort,
+        propagation: PropagationMode = .forwardAll, appSpans: Bool = false, zipkinURL: String? = nil,
+        callTimeout: Duration = .seconds(10)
+    ) {
+        self.service = service
+        self.version = version
+        self.listen = listen
+        self.proxy = proxy
+        self.propagation = propagation
+        self.appSpans = appSpans
+        self.zipkinURL = zipkinURL
+        self.callTimeout = callTimeout
+    }
+
+    public var instance: ServiceInstance { ServiceInstance(service: service, version: version) }
+
+    /// Throws when the version does not exist for the service or app spans have no endpoint.
+    public func validate() throws(LabServiceError) {
+        guard service.versions.contains(version) else {
+            throw LabServiceError(.unknownVersion(service: service, version: version))
+        }
+        if appSpans && (zipkinURL ?? "").isEmpty {
+            throw LabServiceError(.appSpansWithoutZipkin(service: service))
+        }
+    }
+}
