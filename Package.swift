@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Zipkin", dependencies: ["TraceContext"]),
         .target(name: "TraceAnalysis", dependencies: ["Zipkin"]),
         .target(name: "LabModel", dependencies: ["TraceContext"]),
-        .target(name: "ScenarioModel", dependencies: ["TraceAnalysis", "LabModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ScenarioModel", dependencies: ["Zipkin", "LabModel", .product(name: "Yams", package: "Yams")]),
 
         // MARK: IO edges
         .target(
