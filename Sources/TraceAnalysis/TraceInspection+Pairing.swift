@@ -1,0 +1,107 @@
+import Zipkin
+
+/// CLIENT/SERVER pairing per hop, and the list of hops.
+extension TraceInspection {
+    /// Marks which CLIENT spans were answered, reports those that were not and SERVER spans
+    /// without their CLIENT, and returns every hop in time order.
+    mutating func checkPairing() -> [TraceHop] {
+        answered = [Bool](repeating: false, count: spans.count)
+        // Children before parents, so an egress chain (app CLIENT → sidecar CLIENT) resolves.
+        for index in tree.depthFirst().reversed() where spans[index].kind == .client {
+            let span = spans[index]
+            answered[index] = options.uninstrumentedServices.contains(span.calleeGuess)
+                || tree.children[index].contains { child in
+                    let childSpan = spans[child]
+                    if childSpan.kind == .server || childSpan.kind == .consumer { return true }
+                    if childSpan.kind == .client && childSpan.localServiceName == span.localServiceName { return answered[child] }
+                    return childSpan.localServiceName != span.localServiceName
+                }
+        }
+
+        var hops: [TraceHop] = []
+        for index in spans.indices {
+            let span = spans[index]
+            switch span.kind {
+            case .client:
+                // The deepest CLIENT of an egress chain names the hop; the app's own CLIENT
+                // span above it is the same call.
+                let forwardsToOwnSidecar = tree.children[index].contains {
+                    spans[$0].kind == .client && spans[$0].localServiceName == span.localServiceName
+                }
+                if forwardsToOwnSidecar { continue }
+                hops.append(hop(client: index))
+                if !answered[index] { reportUnanswered(index) }
+            case .server:
+                guard let parent = tree.parents[index] else { continue }
+                let parentSpan = spans[parent]
+                if parentSpan.kind == .client || parentSpan.localServiceName == span.localServiceName { continue }
+                // A second SERVER span with the caller's id is reported as a duplicate id.
+                if spans.indices.contains(where: { $0 != index && spans[$0].id == span.id && spans[$0].kind == .server }) { continue }
+                hops.append(TraceHop(
+                    caller: parentSpan.nodeLabel, callerService: parentSpan.serviceLabel, callerNode: parentSpan.nodeID,
+                    callee: span.serviceLabel, calleeNode: span.nodeID, serverSpanID: span.id.hex,
+                    statusCode: span.statusCode, error: span.isError, timestamp: starts[index], durationMicroseconds: span.duration
+                ))
+                reportCallerMissing(index, parent: parent)
+            default:
+                continue
+            }
+        }
+        return hops.sorted { ($0.timestamp ?? 0) < ($1.timestamp ?? 0) }
+    }
+
+    private func hop(client index: Int) -> TraceHop {
+        let span = spans[index]
+        let server = serverChild(of: index)
+        return TraceHop(
+            caller: span.nodeLabel, callerService: span.serviceLabel, callerNode: span.nodeID,
+            callee: callee(ofClient: index), calleeNode: server.flatMap { spans[$0].nodeID },
+            clientSpanID: span.id.hex, serverSpanID: server.map { spans[$0].id.hex },
+            shared: server.map { spans[$0].id == span.id } ?? false,
+            statusCode: span.statusCode ?? server.flatMap { spans[$0].statusCode },
+            error: span.isError || (server.map { spans[$0].isError } ?? false),
+            timestamp: starts[index], durationMicroseconds: span.duration
+        )
+    }
+
+    private mutating func reportUnanswered(_ index: Int) {
+        let span = spans[index]
+        let callee = span.calleeGuess
+        let hop = "\(span.nodeLabel) -> \(callee)"
+        if span.isError {
+            let status = span.statusCode.map { " with status \($0)" } ?? ""
+            let detail = span.tags["error"].flatMap { $0.isEmpty || $0 == "true" ? nil : " (\($0))" } ?? ""
+            add(TraceFinding(
+                kind: .upstreamFailure, severity: .info, hop: hop,
+                cause: "\(span.nodeLabel)'s call to \(callee) failed\(status)\(detail) before \(callee) answered (an injected abort, a refused connection or a timeout), so \(callee) has no span for it. The trace is still whole.",
+                code: .upstreamFailed, spanIDs: [span.id.hex]
+            ))
+            return
+        }
+        let requestID = span.requestID.map { " (x-request-id \($0))" } ?? ""
+        add(TraceFinding(
+            kind: .unansweredClient, severity: .error, hop: hop,
+            cause: "\(span.nodeLabel) called \(callee)\(requestID) but \(callee) reported no SERVER span in this trace: its sidecar did not continue the trace (it could not read the headers and started a new trace) or its span was lost.",
+            code: .missingSpan, spanIDs: [span.id.hex], brokenLink: true
+        ))
+    }
+
+    private mutating func reportCallerMissing(_ index: Int, parent: Int) {
+        let span = spans[index]
+        let parentSpan = spans[parent]
+        let hop = "\(parentSpan.nodeLabel) -> \(span.serviceLabel)"
+        if span.shared {
+            add(TraceFinding(
+                kind: .callerMissing, severity: .error, hop: hop,
+                cause: "\(span.serviceLabel)'s SERVER span shares its id with a CLIENT span of \(parentSpan.nodeLabel) that was never reported: the caller's sidecar dropped or has not sent its CLIENT span.",
+                code: .missingSpan, spanIDs: [span.id.hex], brokenLink: true
+            ))
+        } else {
+            add(TraceFinding(
+                kind: .callerMissing, severity: .error, hop: hop,
+                cause: "\(span.serviceLabel) was called straight from \(parentSpan.nodeLabel)'s span, with no CLIENT span between: the \(parentSpan.serviceLabel) app called \(span.serviceLabel) directly instead of through its sidecar's outbound listener.",
+                code: .bypassedSidecar, spanIDs: [parentSpan.id.hex, span.id.hex]
+            ))
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Zipkin
+
+/// Judges several traces together to find hops split across traces.
+///
+/// A request whose context was lost at a hop becomes two traces: the caller's part and a new
+/// trace that starts at the hop. Each trace alone only shows a loose end (a CLIENT span nobody
+/// answered, or a trace starting at a sidecar's outbound call). This links the two halves:
+///
+/// - a trace that starts with a SERVER span of S, and another trace holding an unanswered
+///   CLIENT span calling S with the same `guid:x-request-id`: both sidecars saw the call, the
+///   callee's could not read the context the caller's sent → `format-mismatch` (e.g. only
+///   traceparent forwarded while the next sidecar reads only B3);
+/// - a trace that starts with a sidecar CLIENT span of P calling S, and another trace holding a
+///   span of P with the same request id: the P app dropped the trace headers but kept
+///   x-request-id → `missing-b3`;
+/// - the same start with no other span sharing its request id, but exactly one other trace
+///   with a span of the same P node running at that moment: the app dropped every header,
+///   x-request-id too → `missing-headers` (matched by time, so named as likely);
+/// - a trace that starts with a SERVER span of S whose request id is also on spans of
+///   another service in another trace, but no CLIENT span calls S: the caller's CLIENT span is
+///   missing or the app bypassed its sidecar → `missing-context`.
+///
+/// The loose-end findings of both traces are replaced by `split-hop` findings that name the
+/// hop, the cause and the other trace.
+struct TraceSetAnalyzer {
+    var options: TraceAnalysisOptions
+
+    private struct Location: Hashable {
+        var trace: Int
+        var span: Int
+    }
+
+    func analyze(_ traces: [[ZipkinSpan]]) -> TraceSetVerdict {
+        var inspections = traces.map { TraceInspection(spans: $0, options: options) }
+        var verdicts = inspections.indices.map { inspections[$0].run() }
+
+        var byRequestID: [String: [Location]] = [:]
+        for (trace, inspection) in inspections.enumerated() {
+            for (index, span) in inspection.spans.enumerated() {
+                if let requestID = span.requestID { byRequestID[requestID, default: []].append(Location(trace: trace, span: index)) }
+            }
+        }
+
+        var links: [TraceLink] = []
+        for (trace, inspection) in inspections.enumerated() {
+            for root in inspection.tree.roots {
+                let start = Location(trace: trace, span: root)
+                guard let (from, code) = findCaller(of: start, inspections: inspections, byRequestID: byRequestID) else {
+                    if let code = refineWithoutLink(start, inspections: inspections) {
+                        relabelFragment(in: &verdicts[trace], root: inspection.spans[root], code: code)
+                    }
+                    continue
+                }
+                let link = makeLink(from: from, to: start, code: code, inspections: inspections, verdicts: verdicts)
+                links.append(link)
+                apply(link, from: from, to: start, inspections: inspections, verdicts: &verdicts)
+            }
+        }
+        return TraceSetVerdict(traces: verdicts, links: links)
+    }
+
+    /// Where the request came from before `start` began a trace, and why it broke.
+    private func findCaller(
+        of start: Location, inspections: [TraceInspection], byRequestID: [String: [Location]]
+    ) -> (Location, TraceFinding.Cause)? {
+        let root = inspections[start.trace].spans[start.span]
+        let rootStart = inspections[start.trace].starts[start.span] ?? 0
+        let elsewhere = root.requestID.map { byRequestID[$0] ?? [] }?.filter { $0.trace != start.trace } ?? []
+        func span(_ location: Location) -> ZipkinSpan { inspections[location.trace].spans[location.span] }
+        func startTime(_ location: Location) -> UInt64 { inspections[location.trace].starts[location.span] ?? 0 }
+        // Prefer the candidate that started last before the root: the innermost caller.
+        func latest(_ candidates: [Location]) -> Location? {
+            let tolerance = options.clockSkewToleranceMicroseconds
+            let before = candidates.filter { startTime($0) <= rootStart + tolerance }
+            return (before.isEmpty ? candidates : before).max { startTime($0) < startTime($1) }
+        }
+
+        if root.kind == .client && root.isProxySpan {
+            let service = root.localServiceName
+            let sameService = elsewhere.filter { span($0).localServiceName == service }
+            let appClients = sameService.filter { span($0).kind == .client && !inspections[$0.trace].answered[$0.span] }
+            if let caller = latest(appClients) ?? latest(sameService) { return (caller, .missingB3) }
+            // No shared request id: look for the one span of this sidecar that was running.
+            let tolerance = options.clockSkewToleranceMicroseconds
+            var running: [Location] = []
+            for (trace, inspection) in inspections.enumerated() where trace != start.trace {
+                for (index, candidate) in inspection.spans.enumerated()
+                where candidate.kind == .server && candidate.nodeLabel == root.nodeLabel {
+                    guard let candidateStart = inspection.starts[index] else { continue }
+                    let candidateEnd = candidateStart + (candidate.duration ?? 0)
+                    if candidateStart <= rootStart + tolerance && rootStart <= candidateEnd + tolerance {
+                        running.append(Location(trace: trace, span: index))
+                    }
+                }
+            }
+            if Set(running.map(\.trace)).count == 1, let caller = latest(running) { return (caller, .missingHeaders) }
+            return nil
+        }
+
+        guard root.kind == .server || root.kind == nil else { return nil }
+        let service = root.localServiceName
+        let clients = elsewhere.filter {
+            span($0).kind == .client && !inspections[$0.trace].answered[$0.span]
+                && (span($0).calleeGuess == root.serviceLabel || span($0).calleeGuess == "?")
+        }
+        if let caller = latest(clients) { return (caller, .formatMismatch) }
+        let otherServices = elsewhere.filter { span($0).localServiceName != service }
+        let earlier = otherServices.filter { startTime($0) <= rootStart + options.clockSkewToleranceMicroseconds }
+        if let caller = latest(earlier) { return (caller, .missingContext) }
+        return nil
+    }
+
+    /// A fragment with no caller found: if other traces ran this sidecar then, its
+    /// x-request-id was not kept either (drop-all); else nothing more can be said.
+    private func refineWithoutLink(_ start: Location, inspections: [TraceInspection]) -> TraceFinding.Cause? {
+        let root = inspections[start.trace].spans[start.span]
+        guard root.kind == .client, root.isProxySpan, let rootStart = inspections[start.trace].starts[start.span] else { return nil }
+        let sameNodeRunning = inspections.enumerated().contains { trace, inspection in
+            trace != start.trace && inspection.spans.indices.contains { index in
+                let candidate = inspection.spans[index]
+                guard candidate.kind == .server, candidate.nodeLabel == root.nodeLabel, let candidateStart = inspection.starts[index] else { return false }
+                return candidateStart <= rootStart && rootStart <= candidateStart + (candidate.duration ?? 0)
+            }
+        }
+        return sameNodeRunning ? .missingHeaders : nil
+    }
+
+    private func relabelFragment(in verdict: inout TraceVerdict, root: ZipkinSpan, code: TraceFinding.Cause) {
+        guard let position = verdict.findings.firstIndex(where: { $0.kind == .fragment && $0.spanIDs.contains(root.id.hex) }) else { return }
+        let hop = verdict.findings[position].hop ?? root.nodeLabel
+        verdict.findings[position].code = code
+        verdict.findings[position].cause = "\(root.nodeLabel) forwarded none of the trace headers, not even x-request-id, so its sidecar started this trace for the call (\(hop)). No other trace shares its x-request-id, so the caller's trace cannot be named."
+    }
+
+    private func makeLink(
+        from: Location, to: Location, code: TraceFinding.Cause, inspections: [TraceInspection], verdicts: [TraceVerdict]
+    ) -> TraceLink {
+        let fromSpan = inspections[from.trace].spans[from.span]
+        let toSpan = inspections[to.trace].spans[to.span]
+        // A fragment names its own call; a new root SERVER is named from the caller's side.
+        let hop = toSpan.kind == .client
+            ? inspections[to.trace].hopLabel(at: to.span)
+            : "\(fromSpan.nodeLabel) -> \(toSpan.serviceLabel)"
+        return TraceLink(
+            hop: hop, code: code,
+            requestID: code == .missingHeaders ? nil : toSpan.requestID,
+            fromTraceID: verdicts[from.trace].traceID, fromSpanID: fromSpan.id.hex,
+            toTraceID: verdicts[to.trace].traceID, toSpanID: toSpan.id.hex
+        )
+    }
+
+    private func apply(
+        _ link: TraceLink, from: Location, to: Location, inspections: [TraceInspection], verdicts: inout [TraceVerdict]
+    ) {
+        let caller = link.hop.split(separator: " -> ").first.map(String.init) ?? "the caller"
+        let callee = link.hop.split(separator: " -> ").last.map(String.init) ?? "the callee"
+        let requestID = link.requestID.map { " (x-request-id \($0) was kept)" } ?? ""
+        let cause: String
+        switch link.code {
+        case .missingB3:
+            cause = "\(caller) did not forward the x-b3-* headers\(requestID): its call to \(callee) started a new trace."
+        case .missingHeaders:
+            cause = "\(caller) forwarded none of the trace headers, not even x-request-id: its call to \(callee) started a new trace (matched by time: the only \(caller) request running then)."
+        case .formatMismatch:
+            cause = "\(caller)'s sidecar sent the call on, but \(callee)'s sidecar could not read the trace context it got (e.g. only traceparent was forwarded but \(callee)'s sidecar reads only B3), so \(callee) started a new trace\(requestID)."
+        default:
+            cause = "\(callee) got x-request-id \(link.requestID ?? "?") from \(caller) but no trace context it could read, and no CLIENT span exists for the call (the app bypassed its sidecar or the span was lost): \(callee) started a new trace."
+        }
+        let fromSpan = inspections[from.trace].spans[from.span]
+        let toSpan = inspections[to.trace].spans[to.span]
+        replaceLooseEnd(
+            in: &verdicts[from.trace], spanID: fromSpan.id.hex, kinds: [.unansweredClient, .upstreamFailure],
+            with: TraceFinding(
+                kind: .splitHop, severity: .error, hop: link.hop, cause: cause + " It continues in trace \(link.toTraceID).",
+                code: link.code, spanIDs: [fromSpan.id.hex], brokenLink: true, relatedTraceIDs: [link.toTraceID]
+            )
+        )
+        replaceLooseEnd(
+            in: &verdicts[to.trace], spanID: toSpan.id.hex, kinds: [.fragment],
+            with: TraceFinding(
+                kind: .splitHop, severity: .error, hop: link.hop, cause: cause + " The request began in trace \(link.fromTraceID).",
+                code: link.code, spanIDs: [toSpan.id.hex], brokenLink: true, relatedTraceIDs: [link.fromTraceID]
+            )
+        )
+    }
+
+    private func replaceLooseEnd(in verdict: inout TraceVerdict, spanID: String, kinds: Set<TraceFinding.Kind>, with finding: TraceFinding) {
+        if let position = verdict.findings.firstIndex(where: { kinds.contains($0.kind) && $0.spanIDs.contains(spanID) }) {
+            verdict.findings[position] = finding
+        } else {
+            verdict.findings.insert(finding, at: 0)
+        }
+        verdict.findings = verdict.findings.enumerated().sorted {
+            $0.element.severity != $1.element.severity ? $0.element.severity < $1.element.severity : $0.offset < $1.offset
+        }.map(\.element)
+        verdict.complete = !verdict.findings.contains { $0.severity == .error }
+    }
+}
