@@ -1,0 +1,32 @@
+import Foundation
+
+/// Reads what Linux's /proc says about a process; nil where /proc does not exist (macOS).
+public enum ProcFS {
+    /// Resident set size in bytes (`VmRSS` of /proc/PID/status).
+    public static func residentBytes(pid: Int32) -> UInt64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if fields.count >= 2, let kilobytes = UInt64(fields[1]) { return kilobytes * 1024 }
+        }
+        return nil
+    }
+
+    /// The command line of a process (argv), or nil if it is gone.
+    public static func commandLine(pid: Int32) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
+        return data.split(separator: 0, omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The one-letter state of /proc/PID/stat (`R`, `S`, `Z` …), nil if gone.
+    public static func state(pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].first { $0 != " " }
+    }
+
+    /// The running binary, as the kernel knows it.
+    public static func selfExecutable() -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    }
+}
