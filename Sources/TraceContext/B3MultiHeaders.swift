@@ -50,9 +50,19 @@ public enum B3MultiHeaders {
         }
         guard let sampled else { return .deferred }
         switch sampled {
-        case "1", "true": return .sampled
-        case "0", "false": return .notSampled
-        default: throw TraceContextError(.invalidSampling, field: .sampled, input: sampled)
+        case "1": return .sampled
+        case "0": return .notSampled
+        default:
+            // Legacy tracers wrote `true`/`false`, some capitalised (`True`); read any case,
+            // but only after the cheap exact matches above.
+            if sampled.utf8.count <= 5 {
+                switch sampled.lowercased() {
+                case "true": return .sampled
+                case "false": return .notSampled
+                default: break
+                }
+            }
+            throw TraceContextError(.invalidSampling, field: .sampled, input: sampled)
         }
     }
 

@@ -10,56 +10,65 @@ public enum B3SingleHeader {
         try value.withUTF8Bytes { bytes throws(TraceContextError) in try extract(bytes) }
     }
 
+    /// The shortest value that carries ids: a 64-bit trace id, `-`, a span id.
+    static let minimumContextLength = 16 + 1 + 16
+
+    // The checks follow Envoy's span context extractor so that both proxies refuse the same
+    // inputs: length first (truncated / too long), then the trace id width from where the
+    // separator sits, then each field in order.
     static func extract(_ bytes: UnsafeBufferPointer<UInt8>) throws(TraceContextError) -> B3Extraction {
         let count = bytes.count
+        let dash = UInt8(ascii: "-")
         if count == 0 { throw TraceContextError(.empty, field: .b3, input: "") }
         if count == 1 {
             let sampling = try sampling(bytes[0], bytes: bytes)
             return .samplingOnly(sampling)
         }
+        if count < minimumContextLength { throw TraceContextError(.truncated, field: .b3, input: bytes, from: 0, count: count) }
         if count > maximumLength { throw TraceContextError(.tooLong, field: .b3, input: bytes, from: 0, count: count) }
 
-        // Trace id: 16 or 32 characters, then '-'.
-        guard let firstDash = firstIndex(of: UInt8(ascii: "-"), in: bytes, from: 0) else {
+        // Trace id: 32 characters when a separator follows them, else 16.
+        let traceLength = count > 32 && bytes[32] == dash ? 32 : 16
+        let traceID = try TraceID.parse(bytes, from: 0, count: traceLength, field: .traceID)
+        guard bytes[traceLength] == dash else {
+            throw TraceContextError(.malformed, field: .b3, input: bytes, from: 0, count: count)
+        }
+
+        // Span id: 16 characters, then the end or '-'.
+        let spanStart = traceLength + 1
+        guard count - spanStart >= 16 else {
             throw TraceContextError(.truncated, field: .b3, input: bytes, from: 0, count: count)
         }
-        guard firstDash == 16 || firstDash == 32 else {
-            throw TraceContextError(.wrongLength(expected: "16 or 32"), field: .traceID, input: bytes, from: 0, count: firstDash)
-        }
-        let traceID = try TraceID.parse(bytes, from: 0, count: firstDash, field: .traceID)
-
-        // Span id: 16 characters, then end or '-'.
-        let spanStart = firstDash + 1
-        let spanEnd = firstIndex(of: UInt8(ascii: "-"), in: bytes, from: spanStart) ?? count
-        if spanEnd == spanStart { throw TraceContextError(.missingSpanID, field: .b3, input: bytes, from: 0, count: count) }
-        let spanID = try SpanID.parse(bytes, from: spanStart, count: spanEnd - spanStart, field: .spanID)
+        let spanID = try SpanID.parse(bytes, from: spanStart, count: 16, field: .spanID)
+        let spanEnd = spanStart + 16
         if spanEnd == count {
             return .context(SpanContext(traceID: traceID, spanID: spanID))
         }
+        guard bytes[spanEnd] == dash else {
+            throw TraceContextError(.malformed, field: .b3, input: bytes, from: 0, count: count)
+        }
 
-        // Sampling: one character, then end or '-'.
+        // Sampling: one character, then the end or '-'.
         let samplingStart = spanEnd + 1
         guard samplingStart < count else {
             throw TraceContextError(.truncated, field: .b3, input: bytes, from: 0, count: count)
         }
-        let samplingEnd = firstIndex(of: UInt8(ascii: "-"), in: bytes, from: samplingStart) ?? count
-        guard samplingEnd - samplingStart == 1 else {
-            throw TraceContextError(.invalidSampling, field: .b3, input: bytes, from: samplingStart, count: samplingEnd - samplingStart)
+        let samplingEnd = samplingStart + 1
+        guard samplingEnd == count || bytes[samplingEnd] == dash else {
+            let fieldEnd = firstIndex(of: dash, in: bytes, from: samplingStart) ?? count
+            throw TraceContextError(.invalidSampling, field: .b3, input: bytes, from: samplingStart, count: fieldEnd - samplingStart)
         }
         let sampling = try sampling(bytes[samplingStart], bytes: bytes)
         if samplingEnd == count {
             return .context(SpanContext(traceID: traceID, spanID: spanID, sampling: sampling))
         }
 
-        // Parent span id: 16 characters to the end.
+        // Parent span id: exactly 16 characters to the end.
         let parentStart = samplingEnd + 1
-        guard parentStart < count else {
-            throw TraceContextError(.truncated, field: .b3, input: bytes, from: 0, count: count)
-        }
-        if firstIndex(of: UInt8(ascii: "-"), in: bytes, from: parentStart) != nil {
-            throw TraceContextError(.tooLong, field: .b3, input: bytes, from: 0, count: count)
-        }
-        let parent = try SpanID.parse(bytes, from: parentStart, count: count - parentStart, field: .parentSpanID)
+        let parentLength = count - parentStart
+        if parentLength < 16 { throw TraceContextError(.truncated, field: .b3, input: bytes, from: 0, count: count) }
+        if parentLength > 16 { throw TraceContextError(.tooLong, field: .b3, input: bytes, from: 0, count: count) }
+        let parent = try SpanID.parse(bytes, from: parentStart, count: 16, field: .parentSpanID)
         return .context(SpanContext(traceID: traceID, spanID: spanID, parentSpanID: parent, sampling: sampling))
     }
 

@@ -58,7 +58,15 @@ public struct TraceContextError: Error, Hashable, Sendable, CustomStringConverti
     public init(_ reason: Reason, field: Field, input: String) {
         self.reason = reason
         self.field = field
-        self.input = input.count > 64 ? String(input.prefix(64)) + "…" : input
+        self.input = TraceContextError.shortened(input)
+    }
+
+    /// The first 64 characters of `input`. `utf8.count` is O(1) for native strings, so a 10 MB
+    /// header costs nothing here (`count` would walk every grapheme).
+    static func shortened(_ input: String) -> String {
+        guard input.utf8.count > 64 else { return input }
+        let prefix = input.prefix(64)
+        return prefix.endIndex == input.endIndex ? input : String(prefix) + "…"
     }
 
     @usableFromInline

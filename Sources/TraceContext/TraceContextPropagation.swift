@@ -51,14 +51,14 @@ public struct TraceContextPropagation: Sendable, Hashable {
                     result.formatsPresent.append(format)
                     switch try B3SingleHeader.extract(value) {
                     case .context(let context): adopt(context, format: format, into: &result)
-                    case .samplingOnly(let sampling): samplingOnly = samplingOnly ?? sampling
+                    case .samplingOnly(let sampling): if result.context == nil { samplingOnly = samplingOnly ?? sampling }
                     }
                 case .b3Multi:
                     guard let extraction = try B3MultiHeaders.extract(from: headers) else { continue }
                     result.formatsPresent.append(format)
                     switch extraction {
                     case .context(let context): adopt(context, format: format, into: &result)
-                    case .samplingOnly(let sampling): samplingOnly = samplingOnly ?? sampling
+                    case .samplingOnly(let sampling): if result.context == nil { samplingOnly = samplingOnly ?? sampling }
                     }
                 case .w3c:
                     guard let value = headers.firstValue(forLowercasedName: TraceHeaders.traceparent) else { continue }
@@ -86,8 +86,12 @@ public struct TraceContextPropagation: Sendable, Hashable {
                 result.errors.append(error)
             }
         }
-        if result.context == nil, let samplingOnly {
+        // A decision without ids from a format of higher precedence (`b3: 0` next to
+        // x-b3-* ids) wins over the decision of the context found later: B3 says the single
+        // header wins, and a proxy must not record what its caller asked to drop.
+        if let samplingOnly {
             result.sampling = samplingOnly
+            result.context?.sampling = samplingOnly
         }
         return result
     }

@@ -26,8 +26,9 @@ public enum UberTraceIDHeader {
         let paddedTrace = String(repeating: "0", count: (is128 ? 32 : 16) - traceHex.utf8.count) + traceHex
         let traceID = try TraceID(hex: paddedTrace)
         let spanID = try SpanID(hex: String(repeating: "0", count: 16 - spanHex.utf8.count) + spanHex)
+        // A parent of zero, written as `0` or at full width, means "root span" to Jaeger.
         var parent: SpanID?
-        if parentHex != "0" {
+        if parentHex.utf8.contains(where: { $0 != UInt8(ascii: "0") }) {
             parent = try SpanID(hex: String(repeating: "0", count: 16 - parentHex.utf8.count) + parentHex)
         }
         guard let flags = UInt8(flagsText) else {

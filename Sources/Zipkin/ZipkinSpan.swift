@@ -72,7 +72,11 @@ public struct ZipkinEndpoint: Hashable, Sendable {
     public var port: UInt16?
 
     public init(serviceName: String? = nil, ipv4: String? = nil, ipv6: String? = nil, port: UInt16? = nil) {
-        self.serviceName = serviceName.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        self.serviceName = serviceName.flatMap { name in
+            if name.isEmpty { return nil }
+            // Most names arrive lower case already; skip the copy `lowercased()` makes.
+            return name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 } ? name.lowercased() : name
+        }
         self.ipv4 = ipv4
         self.ipv6 = ipv6
         self.port = port.flatMap { $0 == 0 ? nil : $0 }

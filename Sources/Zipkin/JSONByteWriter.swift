@@ -1,0 +1,147 @@
+/// A growable byte buffer for the JSON encoder that writes through a raw pointer.
+///
+/// `[UInt8].append` checks uniqueness and capacity on every byte, which was most of the
+/// encoder's time; here each field reserves its worst case once and then stores bytes
+/// directly. The owner must call `deallocate()` exactly once (the encoder does, with `defer`).
+struct JSONByteWriter {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    static let hexDigits: StaticString = "0123456789abcdef"
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 256)
+        self.base = .allocate(capacity: self.capacity)
+    }
+
+    func deallocate() {
+        base.deallocate()
+    }
+
+    /// The written bytes (valid until the next write or `deallocate`).
+    var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base, count: count)
+    }
+
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        reserve(1)
+        base[count] = value
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func literal(_ text: StaticString) {
+        let length = text.utf8CodeUnitCount
+        reserve(length)
+        (base + count).initialize(from: text.utf8Start, count: length)
+        count += length
+    }
+
+    /// Sixteen lower-hex digits (a span id, or one half of a trace id).
+    @inline(__always)
+    mutating func hex16(_ value: UInt64) {
+        reserve(16)
+        let digits = JSONByteWriter.hexDigits.utf8Start
+        var remaining = value
+        var index = count + 15
+        while index >= count {
+            base[index] = digits[Int(remaining & 0xF)]
+            remaining >>= 4
+            index -= 1
+        }
+        count += 16
+    }
+
+    mutating func decimal(_ value: UInt64) {
+        reserve(20)
+        if value < 10 {
+            base[count] = UInt8(ascii: "0") &+ UInt8(value)
+            count += 1
+            return
+        }
+        var length = 0
+        var probe = value
+        while probe > 0 {
+            length += 1
+            probe /= 10
+        }
+        var remaining = value
+        var index = count + length - 1
+        while remaining > 0 {
+            base[index] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
+            remaining /= 10
+            index -= 1
+        }
+        count += length
+    }
+
+    /// A quoted JSON string: `"`, `\` and control characters escaped, everything else (UTF-8
+    /// included) copied as is.
+    mutating func string(_ text: String) {
+        if let done: Void = text.utf8.withContiguousStorageIfAvailable({ stringBytes($0) }) {
+            return done
+        }
+        stringBytes(Array(text.utf8))
+    }
+
+    private mutating func stringBytes(_ source: Array<UInt8>) {
+        source.withUnsafeBufferPointer { stringBytes($0) }
+    }
+
+    mutating func stringBytes(_ source: UnsafeBufferPointer<UInt8>) {
+        // Worst case every byte becomes \u00XX.
+        reserve(source.count * 6 + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        var runStart = 0
+        for index in 0..<source.count {
+            let byte = source[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            copy(source, from: runStart, to: index)
+            runStart = index + 1
+            base[count] = UInt8(ascii: "\\")
+            switch byte {
+            case UInt8(ascii: "\""): base[count + 1] = UInt8(ascii: "\""); count += 2
+            case UInt8(ascii: "\\"): base[count + 1] = UInt8(ascii: "\\"); count += 2
+            case 0x0A: base[count + 1] = UInt8(ascii: "n"); count += 2
+            case 0x0D: base[count + 1] = UInt8(ascii: "r"); count += 2
+            case 0x09: base[count + 1] = UInt8(ascii: "t"); count += 2
+            default:
+                let digits = JSONByteWriter.hexDigits.utf8Start
+                base[count + 1] = UInt8(ascii: "u")
+                base[count + 2] = UInt8(ascii: "0")
+                base[count + 3] = UInt8(ascii: "0")
+                base[count + 4] = digits[Int(byte >> 4)]
+                base[count + 5] = digits[Int(byte & 0xF)]
+                count += 6
+            }
+        }
+        copy(source, from: runStart, to: source.count)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func copy(_ source: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+        guard end > start, let sourceBase = source.baseAddress else { return }
+        (base + count).initialize(from: sourceBase + start, count: end - start)
+        count += end - start
+    }
+}
