@@ -3,7 +3,7 @@
 /// Zipkin and Jaeger both take lower-hex ids, but older Jaeger versions print ids without
 /// leading zeros (`%x`), and people paste ids in upper case; both are normalised here to the
 /// 16- or 32-digit form TraceLab's model parses.
-enum TraceIDText {
+enum BackendIDText {
     /// Lower-cased and left-padded to 16 digits (up to 16 given) or 32 (17 to 32 given).
     /// Nil when the text is empty, longer than 32 or not hex.
     static func normalised(_ text: String) -> String? {

@@ -65,7 +65,7 @@ public struct JaegerAPIBackend: TraceBackend {
     // MARK: pure parts (tested directly)
 
     func traceURL(id: String) throws(TraceBackendError) -> String {
-        guard let hex = TraceIDText.normalised(id) else { throw TraceBackendError(.invalidTraceID(id)) }
+        guard let hex = BackendIDText.normalised(id) else { throw TraceBackendError(.invalidTraceID(id)) }
         return "\(baseURL)/api/traces/\(hex)"
     }
 

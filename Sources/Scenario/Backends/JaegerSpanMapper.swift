@@ -34,10 +34,10 @@ enum JaegerSpanMapper {
     }
 
     static func map(_ span: JaegerSpan, process: JaegerProcess?, index: Int) throws(JaegerDecodingFailure) -> ZipkinSpan {
-        guard let traceHex = TraceIDText.normalised(span.traceID), let traceID = try? TraceID(hex: traceHex) else {
+        guard let traceHex = BackendIDText.normalised(span.traceID), let traceID = try? TraceID(hex: traceHex) else {
             throw JaegerDecodingFailure(why: "span \(index): traceID '\(span.traceID)' is not 1 to 32 hex digits")
         }
-        guard let spanHex = TraceIDText.normalisedSpanID(span.spanID), let id = try? SpanID(hex: spanHex) else {
+        guard let spanHex = BackendIDText.normalisedSpanID(span.spanID), let id = try? SpanID(hex: spanHex) else {
             throw JaegerDecodingFailure(why: "span \(index): spanID '\(span.spanID)' is not 1 to 16 hex digits, not all zero")
         }
         let parentID = try parent(of: span, traceHex: traceHex, index: index)
@@ -71,11 +71,11 @@ enum JaegerSpanMapper {
     /// The parent within this trace: Jaeger allows references to other traces, which Zipkin's
     /// model cannot express, so those are ignored.
     static func parent(of span: JaegerSpan, traceHex: String, index: Int) throws(JaegerDecodingFailure) -> SpanID? {
-        let references = (span.references ?? []).filter { TraceIDText.normalised($0.traceID) == traceHex }
+        let references = (span.references ?? []).filter { BackendIDText.normalised($0.traceID) == traceHex }
         let chosen = references.first { $0.refType.uppercased() == "CHILD_OF" }
             ?? references.first { $0.refType.uppercased() == "FOLLOWS_FROM" }
         guard let text = chosen?.spanID ?? span.parentSpanID else { return nil }
-        guard let hex = TraceIDText.normalisedSpanID(text) else {
+        guard let hex = BackendIDText.normalisedSpanID(text) else {
             throw JaegerDecodingFailure(why: "span \(index): parent span id '\(text)' is not 1 to 16 hex digits")
         }
         // Old Jaeger versions send parentSpanID "0" for a root.

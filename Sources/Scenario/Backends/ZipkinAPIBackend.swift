@@ -43,7 +43,7 @@ public struct ZipkinAPIBackend: TraceBackend {
 
     /// `GET {base}/api/v2/trace/{traceId}`.
     func traceURL(id: String) throws(TraceBackendError) -> String {
-        guard let hex = TraceIDText.normalised(id) else { throw TraceBackendError(.invalidTraceID(id)) }
+        guard let hex = BackendIDText.normalised(id) else { throw TraceBackendError(.invalidTraceID(id)) }
         return "\(baseURL)/api/v2/trace/\(hex)"
     }
 
