@@ -1,0 +1,65 @@
+import NIOCore
+import NIOHTTP1
+
+/// Receives the parts of the response on an upstream connection (the forwarding handler).
+public protocol UpstreamResponseReceiver: AnyObject {
+    func upstreamRead(_ part: HTTPClientResponsePart)
+    func upstreamReadComplete()
+    func upstreamClosed()
+}
+
+/// One HTTP/1.1 connection to an upstream endpoint, lent by the pool to one request at a time.
+public final class UpstreamConnection {
+    public let channel: any Channel
+    public let address: HostPort
+    let handler: UpstreamResponseHandler
+    /// Whether it served a request before (a reused connection may have been closed by the
+    /// server meanwhile, so a request that got no answer on it is retried once).
+    public internal(set) var reused = false
+
+    init(channel: any Channel, address: HostPort, handler: UpstreamResponseHandler) {
+        self.channel = channel
+        self.address = address
+        self.handler = handler
+    }
+
+    public var receiver: (any UpstreamResponseReceiver)? {
+        get { handler.receiver }
+        set { handler.receiver = newValue }
+    }
+}
+
+/// The last handler of an upstream connection's pipeline: hands response parts to whichever
+/// request currently holds the connection.
+public final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPClientResponsePart
+
+    weak var receiver: (any UpstreamResponseReceiver)?
+
+    public init() {}
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if let receiver {
+            receiver.upstreamRead(part)
+        } else {
+            // Nobody asked: an idle connection the server talks on is unusable.
+            context.close(promise: nil)
+        }
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        receiver?.upstreamReadComplete()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        let receiver = self.receiver
+        self.receiver = nil
+        receiver?.upstreamClosed()
+        context.fireChannelInactive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,144 @@
+import NIOCore
+import NIOHTTP1
+
+/// Keep-alive connections to upstream endpoints, owned by one event loop (no locks).
+///
+/// Bounded per endpoint: at most `maxConnectionsPerEndpoint` open (further requests wait
+/// for one to be released) and `maxIdlePerEndpoint` kept idle. Connecting is injected, so
+/// the pool is tested with `EmbeddedChannel`s and wired to sockets by the `Proxy` module.
+public final class UpstreamConnectionPool {
+    /// Opens a channel to the address whose pipeline already speaks HTTP/1.1 client.
+    public typealias Connector = (HostPort, any EventLoop) -> EventLoopFuture<any Channel>
+
+    public struct Limits: Hashable, Sendable {
+        public var maxConnectionsPerEndpoint: Int
+        public var maxIdlePerEndpoint: Int
+
+        public init(maxConnectionsPerEndpoint: Int = 512, maxIdlePerEndpoint: Int = 128) {
+            self.maxConnectionsPerEndpoint = max(1, maxConnectionsPerEndpoint)
+            self.maxIdlePerEndpoint = max(0, maxIdlePerEndpoint)
+        }
+    }
+
+    private struct Endpoint {
+        var idle: [UpstreamConnection] = []
+        var open = 0
+        var waiters: [EventLoopPromise<UpstreamConnection>] = []
+    }
+
+    public let eventLoop: any EventLoop
+    public let limits: Limits
+    private let connector: Connector
+    private var endpoints: [HostPort: Endpoint] = [:]
+    private var closed = false
+
+    public init(eventLoop: any EventLoop, limits: Limits = .init(), connector: @escaping Connector) {
+        self.eventLoop = eventLoop
+        self.limits = limits
+        self.connector = connector
+    }
+
+    /// An idle connection, a new one, or (at the limit) the next one released.
+    public func acquire(_ address: HostPort) -> EventLoopFuture<UpstreamConnection> {
+        eventLoop.preconditionInEventLoop()
+        var endpoint = endpoints[address, default: Endpoint()]
+        while let connection = endpoint.idle.popLast() {
+            if connection.channel.isActive {
+                endpoints[address] = endpoint
+                connection.reused = true
+                return eventLoop.makeSucceededFuture(connection)
+            }
+        }
+        if endpoint.open >= limits.maxConnectionsPerEndpoint {
+            let promise = eventLoop.makePromise(of: UpstreamConnection.self)
+            endpoint.waiters.append(promise)
+            endpoints[address] = endpoint
+            return promise.futureResult
+        }
+        endpoint.open += 1
+        endpoints[address] = endpoint
+        return connect(address)
+    }
+
+    private func connect(_ address: HostPort) -> EventLoopFuture<UpstreamConnection> {
+        connector(address, eventLoop).flatMapThrowing { channel in
+            let handler = UpstreamResponseHandler()
+            try channel.pipeline.syncOperations.addHandler(handler)
+            let connection = UpstreamConnection(channel: channel, address: address, handler: handler)
+            channel.closeFuture.whenComplete { [weak self] _ in
+                self?.connectionClosed(connection)
+            }
+            return connection
+        }.flatMapErrorThrowing { [weak self] error in
+            self?.connectFailed(address)
+            throw error
+        }
+    }
+
+    /// Gives a connection back; `reusable` is false after errors, timeouts, `Connection: close`
+    /// or a response that ended before the request did.
+    public func release(_ connection: UpstreamConnection, reusable: Bool) {
+        eventLoop.preconditionInEventLoop()
+        connection.receiver = nil
+        guard reusable, !closed, connection.channel.isActive else {
+            connection.channel.close(promise: nil)
+            return
+        }
+        var endpoint = endpoints[connection.address, default: Endpoint()]
+        if !endpoint.waiters.isEmpty {
+            let waiter = endpoint.waiters.removeFirst()
+            endpoints[connection.address] = endpoint
+            connection.reused = true
+            waiter.succeed(connection)
+            return
+        }
+        if endpoint.idle.count >= limits.maxIdlePerEndpoint {
+            connection.channel.close(promise: nil)
+            return
+        }
+        endpoint.idle.append(connection)
+        endpoints[connection.address] = endpoint
+    }
+
+    private func connectionClosed(_ connection: UpstreamConnection) {
+        guard var endpoint = endpoints[connection.address] else { return }
+        endpoint.open -= 1
+        endpoint.idle.removeAll { $0 === connection }
+        endpoints[connection.address] = endpoint
+        serveWaiter(connection.address)
+    }
+
+    private func connectFailed(_ address: HostPort) {
+        guard var endpoint = endpoints[address] else { return }
+        endpoint.open -= 1
+        endpoints[address] = endpoint
+        serveWaiter(address)
+    }
+
+    /// A slot freed up: open a connection for the oldest waiter.
+    private func serveWaiter(_ address: HostPort) {
+        guard var endpoint = endpoints[address], !endpoint.waiters.isEmpty, endpoint.open < limits.maxConnectionsPerEndpoint else { return }
+        let waiter = endpoint.waiters.removeFirst()
+        endpoint.open += 1
+        endpoints[address] = endpoint
+        connect(address).cascade(to: waiter)
+    }
+
+    /// Open connections to an endpoint now (tests and `/stats`).
+    public func openConnections(to address: HostPort) -> Int {
+        endpoints[address]?.open ?? 0
+    }
+
+    public func idleConnections(to address: HostPort) -> Int {
+        endpoints[address]?.idle.count ?? 0
+    }
+
+    /// Closes idle connections and refuses to keep more (graceful shutdown).
+    public func closeAll() {
+        eventLoop.preconditionInEventLoop()
+        closed = true
+        for (_, endpoint) in endpoints {
+            for connection in endpoint.idle { connection.channel.close(promise: nil) }
+        }
+    }
+}
