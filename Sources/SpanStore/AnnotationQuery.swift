@@ -23,6 +23,9 @@ public struct AnnotationQuery: Hashable, Sendable {
             self.terms = []
             return
         }
+        if trimmed.hasPrefix("and ") || trimmed.hasSuffix(" and") || trimmed == "and" {
+            throw SpanStoreError(.invalidAnnotationQuery(text))
+        }
         for raw in trimmed.split(separator: " and ", omittingEmptySubsequences: false) {
             let part = String(raw).trimmingSpaces
             guard !part.isEmpty else { throw SpanStoreError(.invalidAnnotationQuery(text)) }

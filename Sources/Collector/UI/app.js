@@ -1,0 +1,440 @@
+// TraceLab collector UI: plain JS over the Zipkin v2 API and /api/tracelab/…/verdict.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#637939"];
+const colourCache = {};
+function serviceColour(name) {
+  if (!name) return "#999";
+  if (!colourCache[name]) {
+    let h = 0;
+    for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+    colourCache[name] = PALETTE[h % PALETTE.length];
+  }
+  return colourCache[name];
+}
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+function fmtDuration(us) {
+  if (us === undefined || us === null) return "?";
+  if (us < 1000) return us + "µs";
+  if (us < 1e6) return (us / 1000).toFixed(us < 1e4 ? 2 : 1) + "ms";
+  return (us / 1e6).toFixed(2) + "s";
+}
+function fmtTime(us) { return us ? new Date(us / 1000).toLocaleString() : "?"; }
+async function getJSON(url) {
+  const response = await fetch(url);
+  const text = await response.text();
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+  if (!response.ok) {
+    const message = body && body.error ? body.error : response.status + " " + response.statusText;
+    const error = new Error(message);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+// ---- trace model shared by the list and the waterfall ----
+function traceStats(spans) {
+  let start = Infinity, end = 0;
+  const services = {};
+  let errors = 0;
+  for (const s of spans) {
+    if (s.timestamp) {
+      start = Math.min(start, s.timestamp);
+      end = Math.max(end, s.timestamp + (s.duration || 0));
+    }
+    const svc = s.localEndpoint && s.localEndpoint.serviceName;
+    if (svc) services[svc] = (services[svc] || 0) + 1;
+    if (s.tags && s.tags.error !== undefined) errors++;
+  }
+  if (start === Infinity) start = 0;
+  return { start, end, duration: Math.max(0, end - start), services, errors };
+}
+// A node per reported span; a shared SERVER hangs under the CLIENT with its id, a child under
+// the candidate parent of its own service first (the SERVER side of a shared hop).
+function buildTree(spans) {
+  const nodes = spans.map((span, index) => ({ span, index, children: [], parent: null, depth: 0 }));
+  const byId = {};
+  for (const n of nodes) (byId[n.span.id] = byId[n.span.id] || []).push(n);
+  const svc = (s) => s.localEndpoint && s.localEndpoint.serviceName;
+  for (const n of nodes) {
+    const s = n.span;
+    let parent = null;
+    if (s.kind === "SERVER" && s.shared) {
+      parent = (byId[s.id] || []).find((c) => c !== n && c.span.kind === "CLIENT") || null;
+    }
+    if (!parent && s.parentId) {
+      const candidates = (byId[s.parentId] || []).filter((c) => c !== n);
+      parent = candidates.find((c) => svc(c.span) === svc(s) && c.span.kind !== "CLIENT")
+        || candidates.find((c) => c.span.kind === "SERVER")
+        || candidates[0] || null;
+      if (!parent) n.missingParent = true;
+    }
+    n.parent = parent;
+  }
+  // Break accidental cycles (duplicate ids) by cutting the link that closes one.
+  for (const n of nodes) {
+    let p = n.parent, steps = 0;
+    while (p && steps <= nodes.length) { if (p === n) { n.parent = null; break; } p = p.parent; steps++; }
+  }
+  const roots = [];
+  for (const n of nodes) (n.parent ? n.parent.children : roots).push(n);
+  const byStart = (a, b) => (a.span.timestamp || 0) - (b.span.timestamp || 0);
+  const order = [];
+  const walk = (n, depth) => {
+    n.depth = depth;
+    order.push(n);
+    n.children.sort(byStart).forEach((c) => walk(c, depth + 1));
+  };
+  roots.sort(byStart).forEach((r) => walk(r, 0));
+  // Clock skew: a child starting before or ending after its parent (beyond 1 µs).
+  for (const n of nodes) {
+    const p = n.parent;
+    if (!p || !n.span.timestamp || !p.span.timestamp) continue;
+    const cEnd = n.span.timestamp + (n.span.duration || 0), pEnd = p.span.timestamp + (p.span.duration || 0);
+    if (n.span.timestamp < p.span.timestamp || (p.span.duration && cEnd > pEnd)) n.skew = true;
+  }
+  return { roots, order };
+}
+function localVerdict(spans) {
+  const tree = buildTree(spans);
+  const broken = tree.order.filter((n) => n.missingParent).length + Math.max(0, tree.roots.length - 1);
+  return { complete: broken === 0, findings: [], local: true };
+}
+
+// ---- search view ----
+async function loadServices() {
+  try {
+    const services = await getJSON("/api/v2/services");
+    const select = $("q-service");
+    const current = select.value;
+    select.replaceChildren(el("option", { value: "", text: "all" }), ...services.map((s) => el("option", { value: s, text: s })));
+    select.value = services.includes(current) ? current : "";
+  } catch (e) {
+    setStatus("search-status", "Could not load services: " + e.message, true);
+  }
+}
+async function loadSpanNames() {
+  const service = $("q-service").value;
+  const select = $("q-span");
+  select.replaceChildren(el("option", { value: "", text: "all" }));
+  if (!service) return;
+  try {
+    const names = await getJSON("/api/v2/spans?serviceName=" + encodeURIComponent(service));
+    select.append(...names.map((n) => el("option", { value: n, text: n })));
+  } catch (e) {
+    setStatus("search-status", "Could not load span names: " + e.message, true);
+  }
+}
+function setStatus(id, text, isError) {
+  const node = $(id);
+  node.textContent = text;
+  node.classList.toggle("error", !!isError);
+}
+function searchParams() {
+  const p = new URLSearchParams();
+  const put = (k, v) => { if (v !== "" && v !== null && v !== undefined) p.set(k, v); };
+  put("serviceName", $("q-service").value);
+  put("spanName", $("q-span").value);
+  put("annotationQuery", $("q-tag").value.trim());
+  const ms = (v) => (v === "" ? "" : String(Math.round(parseFloat(v) * 1000)));
+  put("minDuration", ms($("q-min").value));
+  put("maxDuration", ms($("q-max").value));
+  put("lookback", $("q-lookback").value);
+  const end = $("q-end").value;
+  put("endTs", end ? String(new Date(end).getTime()) : String(Date.now()));
+  put("limit", $("q-limit").value || "20");
+  return p;
+}
+async function runSearch(event) {
+  if (event) event.preventDefault();
+  const list = $("results");
+  setStatus("search-status", "Searching…");
+  let traces;
+  try {
+    traces = await getJSON("/api/v2/traces?" + searchParams().toString());
+  } catch (e) {
+    list.replaceChildren();
+    setStatus("search-status", "Search failed: " + e.message, true);
+    return;
+  }
+  const stats = traces.map((t) => traceStats(t));
+  const longest = Math.max(1, ...stats.map((s) => s.duration));
+  list.replaceChildren(...traces.map((spans, i) => resultItem(spans, stats[i], longest)));
+  setStatus("search-status", traces.length === 0 ? "No traces match. Widen the look-back or clear a filter." : traces.length + " trace" + (traces.length === 1 ? "" : "s"));
+  traces.forEach((spans, i) => markVerdict(spans, list.children[i]));
+}
+function rootSpan(spans) {
+  const tree = buildTree(spans);
+  return tree.roots.length ? tree.roots[0].span : spans[0];
+}
+function resultItem(spans, stats, longest) {
+  const root = rootSpan(spans);
+  const rootSvc = (root.localEndpoint && root.localEndpoint.serviceName) || "?";
+  const chips = el("span", { class: "chips" }, ...Object.entries(stats.services).map(([svc, n]) =>
+    el("span", { class: "chip", style: "background:" + serviceColour(svc), text: svc + " ×" + n })));
+  const markers = el("span", { class: "markers" });
+  if (stats.errors) markers.append(el("span", { class: "marker error", text: stats.errors + " error" + (stats.errors > 1 ? "s" : "") }));
+  const link = el("a", { class: "result", href: "#/trace/" + root.traceId, "data-trace-id": root.traceId },
+    el("span", {},
+      el("span", { class: "name", text: rootSvc + ": " + (root.name || "(unnamed)") }), markers,
+      el("br"), el("span", { class: "tid", text: root.traceId + " · " + fmtTime(stats.start) })),
+    el("span", {}, el("div", { class: "bar-track" }, el("div", { class: "bar", style: "width:" + (100 * stats.duration / longest).toFixed(1) + "%" })), chips),
+    el("span", { class: "dur", text: fmtDuration(stats.duration) }),
+    el("span", { class: "count", text: spans.length + " spans" }));
+  return el("li", {}, link);
+}
+async function fetchVerdict(traceId, spans) {
+  try {
+    return await getJSON("/api/tracelab/traces/" + traceId + "/verdict");
+  } catch (e) {
+    return localVerdict(spans);
+  }
+}
+async function markVerdict(spans, item) {
+  if (!item || !spans.length) return;
+  const verdict = await fetchVerdict(spans[0].traceId, spans);
+  const markers = item.querySelector(".markers");
+  if (!markers) return;
+  if (verdict.complete) markers.append(el("span", { class: "marker ok", text: "complete" }));
+  else markers.append(el("span", { class: "marker broken", text: "broken" }));
+}
+
+// ---- trace view ----
+async function showTrace(traceId) {
+  show("view-trace");
+  $("trace-title").textContent = "Trace " + traceId;
+  const waterfall = $("waterfall");
+  waterfall.replaceChildren();
+  $("verdict").replaceChildren();
+  $("verdict").className = "verdict";
+  $("detail").hidden = true;
+  $("legend").replaceChildren();
+  $("trace-summary").textContent = "Loading…";
+  let spans;
+  try {
+    spans = await getJSON("/api/v2/trace/" + encodeURIComponent(traceId));
+  } catch (e) {
+    $("trace-summary").textContent = "";
+    $("verdict").className = "verdict broken";
+    $("verdict").append(el("h2", { text: e.status === 404 ? "Trace " + traceId + " is not in the collector" : "Could not load the trace" }),
+      el("p", { text: e.message }));
+    return;
+  }
+  const verdict = await fetchVerdict(traceId, spans);
+  renderTrace(spans, verdict);
+}
+function renderVerdict(verdict, tree) {
+  const box = $("verdict");
+  const findings = verdict.findings || [];
+  const skewed = tree.order.filter((n) => n.skew).length;
+  box.className = "verdict " + (verdict.complete ? "complete" : "broken");
+  box.append(el("h2", { id: "verdict-title", text: verdict.complete ? "✔ Complete trace" + (findings.length ? " (with notes)" : "") : "✘ Broken trace" }));
+  if (verdict.local) box.append(el("p", { text: "Verdict computed in the browser (the analysis endpoint did not answer)." }));
+  if (findings.length) {
+    box.append(el("ul", {}, ...findings.map((f) => el("li", { class: "finding" },
+      f.hop ? el("span", { class: "hop", text: f.hop + ": " }) : null,
+      el("span", { text: f.cause || "" }), " ", el("span", { class: "kind", text: "(" + f.kind + ")" })))));
+  } else if (!verdict.complete && verdict.local) {
+    const orphans = tree.order.filter((n) => n.missingParent);
+    box.append(el("ul", {}, ...orphans.map((n) => el("li", { text: ((n.span.localEndpoint || {}).serviceName || "?") + " span " + n.span.id + " names parent " + n.span.parentId + ", which is not in the trace" }))));
+  }
+  if (skewed) box.append(el("p", { class: "skew-note", text: "⏱ " + skewed + " span" + (skewed > 1 ? "s" : "") + " outside the parent's time: clock skew between hosts." }));
+}
+function renderTrace(spans, verdict) {
+  const tree = buildTree(spans);
+  const stats = traceStats(spans);
+  renderVerdict(verdict, tree);
+  const brokenIds = new Set();
+  for (const f of verdict.findings || []) for (const id of f.spanIDs || []) brokenIds.add(id);
+  for (const n of tree.order) if (n.missingParent) brokenIds.add(n.span.id);
+  $("trace-summary").textContent = spans.length + " spans · " + Object.keys(stats.services).length + " services · " +
+    fmtDuration(stats.duration) + " · started " + fmtTime(stats.start);
+  $("legend").replaceChildren(...Object.keys(stats.services).sort().map((svc) =>
+    el("span", { class: "chip", style: "background:" + serviceColour(svc), text: svc })));
+  const total = Math.max(1, stats.duration);
+  const rows = tree.order.map((n, i) => {
+    const s = n.span;
+    const svc = (s.localEndpoint && s.localEndpoint.serviceName) || "?";
+    const left = s.timestamp ? 100 * (s.timestamp - stats.start) / total : 0;
+    const width = Math.max(0.2, 100 * (s.duration || 0) / total);
+    const isError = s.tags && s.tags.error !== undefined;
+    const broken = brokenIds.has(s.id) && (n.missingParent || (verdict.findings || []).some((f) => (f.spanIDs || []).includes(s.id) && f.kind !== "clockSkew"));
+    const row = el("div", {
+        class: "row" + (broken ? " broken" : ""), role: "treeitem", tabindex: i === 0 ? "0" : "-1",
+        "aria-level": String(n.depth + 1), "data-span-id": s.id, "data-kind": s.kind || "",
+        onclick: () => select(row, n), onkeydown: (e) => rowKey(e, row, n) },
+      el("div", { class: "label", style: "padding-left:" + (0.4 + n.depth * 1.1) + "rem" },
+        s.kind ? el("span", { class: "kind", text: s.kind }) : null,
+        el("span", { class: "svc", style: "color:" + serviceColour(svc), text: svc }), " ",
+        el("span", { class: "op", text: s.name || "(unnamed)" }),
+        s.shared ? el("span", { class: "shared", text: " ↔ shared id" }) : null,
+        n.skew ? el("span", { class: "skew-mark", title: "outside its parent's time: clock skew", text: "⏱ skew" }) : null),
+      el("div", { class: "timeline" },
+        el("div", { class: "span-bar" + (isError ? " error" : ""), style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background:" + serviceColour(svc) }),
+        el("span", { class: "dur", style: "left:" + Math.min(88, left + width).toFixed(2) + "%", text: fmtDuration(s.duration) })));
+    return row;
+  });
+  $("waterfall").replaceChildren(...rows);
+}
+function select(row, node) {
+  document.querySelectorAll(".row.selected").forEach((r) => r.classList.remove("selected"));
+  row.classList.add("selected");
+  const s = node.span;
+  const detail = $("detail");
+  const entries = [["trace id", s.traceId], ["span id", s.id], ["parent id", s.parentId || "(root)"], ["kind", s.kind || ""],
+    ["local", JSON.stringify(s.localEndpoint || {})], ["remote", JSON.stringify(s.remoteEndpoint || {})],
+    ["start", fmtTime(s.timestamp) + " (" + s.timestamp + "µs)"], ["duration", fmtDuration(s.duration)]];
+  if (s.shared) entries.push(["shared", "true (server side reusing the client's span id)"]);
+  if (s.debug) entries.push(["debug", "true"]);
+  if (node.missingParent) entries.push(["broken", "parent " + s.parentId + " is not in this trace"]);
+  const tags = Object.entries(s.tags || {}).sort();
+  detail.replaceChildren(
+    el("h2", { text: ((s.localEndpoint || {}).serviceName || "?") + " · " + (s.name || "(unnamed)") }),
+    el("table", {}, ...entries.map(([k, v]) => el("tr", {}, el("th", { text: k }), el("td", { text: v })))),
+    el("h3", { text: "Tags" }),
+    tags.length ? el("table", { class: "tags" }, ...tags.map(([k, v]) => el("tr", {}, el("th", { text: k }), el("td", { text: v })))) : el("p", { text: "none" }),
+    el("h3", { text: "Annotations" }),
+    (s.annotations || []).length ? el("table", {}, ...s.annotations.map((a) => el("tr", {}, el("th", { text: fmtTime(a.timestamp) }), el("td", { text: a.value })))) : el("p", { text: "none" }));
+  detail.hidden = false;
+}
+function rowKey(event, row, node) {
+  const rows = [...document.querySelectorAll("#waterfall .row")];
+  const i = rows.indexOf(row);
+  let next = null;
+  if (event.key === "ArrowDown" || event.key === "j") next = rows[i + 1];
+  else if (event.key === "ArrowUp" || event.key === "k") next = rows[i - 1];
+  else if (event.key === "Home") next = rows[0];
+  else if (event.key === "End") next = rows[rows.length - 1];
+  else if (event.key === "Enter" || event.key === " ") { select(row, node); event.preventDefault(); return; }
+  else return;
+  event.preventDefault();
+  if (next) { row.tabIndex = -1; next.tabIndex = 0; next.focus(); }
+}
+
+// ---- dependency graph ----
+async function showDependencies(event) {
+  if (event) event.preventDefault();
+  show("view-deps");
+  setStatus("deps-status", "Loading…");
+  let links;
+  try {
+    links = await getJSON("/api/v2/dependencies?endTs=" + Date.now() + "&lookback=" + $("d-lookback").value);
+  } catch (e) {
+    setStatus("deps-status", "Could not load dependencies: " + e.message, true);
+    return;
+  }
+  setStatus("deps-status", links.length ? links.length + " links" : "No calls between services in this window.");
+  $("deps-graph").replaceChildren(dependencySVG(links));
+  $("deps-table").replaceChildren(el("tr", {}, el("th", { text: "caller" }), el("th", { text: "callee" }), el("th", { text: "calls" }), el("th", { text: "errors" })),
+    ...links.map((l) => el("tr", { class: "link" }, el("td", { text: l.parent }), el("td", { text: l.child }), el("td", { text: String(l.callCount) }),
+      el("td", { text: (l.errorCount || 0) + " (" + rate(l) + ")" }))));
+}
+function rate(link) { return link.callCount ? (100 * (link.errorCount || 0) / link.callCount).toFixed(1) + "%" : "0%"; }
+function dependencySVG(links) {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs, text) => {
+    const n = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text !== undefined) n.textContent = text;
+    return n;
+  };
+  const names = [...new Set(links.flatMap((l) => [l.parent, l.child]))].sort();
+  // Layers: longest path from a service nobody calls (cycles are cut at the revisit).
+  const depth = {};
+  const callees = {};
+  for (const l of links) (callees[l.parent] = callees[l.parent] || []).push(l.child);
+  const called = new Set(links.map((l) => l.child));
+  const visit = (n, d, path) => {
+    if (path.has(n)) return;
+    if ((depth[n] || 0) > d && depth[n] !== undefined) return;
+    depth[n] = Math.max(depth[n] || 0, d);
+    path.add(n);
+    for (const c of callees[n] || []) visit(c, d + 1, path);
+    path.delete(n);
+  };
+  names.filter((n) => !called.has(n)).forEach((n) => visit(n, 0, new Set()));
+  names.forEach((n) => { if (depth[n] === undefined) visit(n, 0, new Set()); });
+  const columns = {};
+  for (const n of names) (columns[depth[n]] = columns[depth[n]] || []).push(n);
+  const colCount = Math.max(1, Object.keys(columns).length);
+  const maxRows = Math.max(1, ...Object.values(columns).map((c) => c.length));
+  const W = Math.max(700, colCount * 260), H = Math.max(220, maxRows * 120 + 40);
+  const pos = {};
+  for (const [d, col] of Object.entries(columns)) col.forEach((n, i) => { pos[n] = { x: 110 + Number(d) * ((W - 220) / Math.max(1, colCount - 1)), y: (H / (col.length + 1)) * (i + 1) }; });
+  const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Service dependency graph" });
+  const defs = svg("defs", {});
+  defs.append(svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto-start-reverse" }));
+  defs.firstChild.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#333" }));
+  root.append(defs);
+  const maxCalls = Math.max(1, ...links.map((l) => l.callCount));
+  for (const l of links) {
+    const a = pos[l.parent], b = pos[l.child];
+    if (!a || !b) continue;
+    const errors = l.errorCount || 0;
+    const colour = errors ? "#b00020" : "#444";
+    const dx = b.x - a.x, dy = b.y - a.y, len = Math.max(1, Math.hypot(dx, dy));
+    const x1 = a.x + (dx / len) * 60, y1 = a.y + (dy / len) * 28, x2 = b.x - (dx / len) * 62, y2 = b.y - (dy / len) * 30;
+    const g = svg("g", { class: "edge", "data-parent": l.parent, "data-child": l.child });
+    g.append(svg("line", { x1, y1, x2, y2, stroke: colour, "stroke-width": String(1.5 + 4 * l.callCount / maxCalls), "marker-end": "url(#arrow)" }));
+    g.append(svg("text", { x: String((x1 + x2) / 2), y: String((y1 + y2) / 2 - 8), "text-anchor": "middle", fill: colour },
+      l.callCount + " calls" + (errors ? " · " + rate(l) + " errors" : "")));
+    root.append(g);
+  }
+  for (const n of names) {
+    const p = pos[n];
+    const g = svg("g", { class: "node", "data-service": n });
+    g.append(svg("rect", { x: String(p.x - 60), y: String(p.y - 24), width: "120", height: "48", rx: "10", fill: serviceColour(n) }));
+    g.append(svg("text", { x: String(p.x), y: String(p.y + 6), "text-anchor": "middle", fill: "#fff", "font-weight": "700" }, n));
+    root.append(g);
+  }
+  return root;
+}
+
+// ---- routing ----
+function show(id) {
+  for (const v of ["view-search", "view-trace", "view-deps"]) $(v).hidden = v !== id;
+  $("nav-search").toggleAttribute("aria-current", id === "view-search");
+  $("nav-deps").toggleAttribute("aria-current", id === "view-deps");
+  if ($("nav-search").hasAttribute("aria-current")) $("nav-search").setAttribute("aria-current", "page");
+  if ($("nav-deps").hasAttribute("aria-current")) $("nav-deps").setAttribute("aria-current", "page");
+}
+function route() {
+  let hash = location.hash.replace(/^#/, "");
+  if (!hash && location.pathname.startsWith("/trace/")) hash = location.pathname;
+  if (!hash && location.pathname === "/dependencies") hash = "/dependencies";
+  const m = hash.match(/^\/trace\/([0-9a-fA-F]{1,32})/);
+  if (m) return showTrace(m[1].toLowerCase());
+  if (hash.startsWith("/dependencies")) return showDependencies();
+  show("view-search");
+  loadServices().then(() => { if (!$("results").children.length) runSearch(); });
+}
+$("search").addEventListener("submit", runSearch);
+$("q-service").addEventListener("change", loadSpanNames);
+$("deps-form").addEventListener("submit", showDependencies);
+$("goto").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const id = $("goto-id").value.trim().toLowerCase();
+  if (id) location.hash = "#/trace/" + id;
+});
+document.addEventListener("keydown", (e) => {
+  if (e.key === "/" && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) {
+    e.preventDefault();
+    ($("view-search").hidden ? $("goto-id") : $("q-tag")).focus();
+  }
+});
+window.addEventListener("hashchange", route);
+route();
