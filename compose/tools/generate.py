@@ -1,0 +1,530 @@
+#!/usr/bin/env python3
+"""Writes TraceLab's deployment files from one description of the lab.
+
+    python3 compose/tools/generate.py          # rewrite the files
+    python3 compose/tools/generate.py --check  # exit 1 if a committed file differs
+
+Outputs: compose/docker-compose.yaml, compose/docker-compose.envoy.yaml, compose/envoy/*.yaml,
+deploy/k8s/*.yaml. The topology, port plan and routes below mirror Sources/LabModel
+(LabTopology, LabPlan, LaunchArguments); Tests/IntegrationTests/ComposeTopologyTests.swift
+parses the outputs and fails when they and LabModel drift apart, so change both together.
+Standard library only (CI runs it without pip).
+"""
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# ---- the lab (LabModel) -----------------------------------------------------------------
+
+# ServiceName.allCases order with versions; an instance's slot is its index in this flat list.
+SERVICES = [
+    ("productpage", "bookinfo", ["v1"]),
+    ("details", "bookinfo", ["v1"]),
+    ("reviews", "bookinfo", ["v1", "v2", "v3"]),
+    ("ratings", "bookinfo", ["v1"]),
+    ("service-a", "chain", ["v1"]),
+    ("service-b", "chain", ["v1"]),
+    ("service-c", "chain", ["v1"]),
+]
+# LabTopology.calls: caller -> callees (every version of the caller gets the route).
+CALLS = {
+    "productpage": ["details", "reviews"],
+    "reviews": ["ratings"],
+    "service-a": ["service-b"],
+    "service-b": ["service-c"],
+}
+ENTRY = {"productpage": 9080, "service-a": 8080}  # LabConfiguration entry ports
+ENTRY_PATH = {"productpage": "/productpage", "service-a": "/"}
+BASE_PORT = 15000  # LabConfiguration.defaultBasePort
+PORTS_PER_INSTANCE = 4  # inbound, outbound, admin, app
+COLLECTOR_PORT = 9411
+ZIPKIN_DEFAULT = "http://collector:9411/api/v2/spans"
+
+IMAGE = "${TRACELAB_IMAGE:-tracelab:latest}"
+PUBLISH = "${TRACELAB_PUBLISH_HOST:-127.0.0.1}"
+ENVOY_IMAGE = "envoyproxy/envoy:v1.40-latest"
+JAEGER_IMAGE = "jaegertracing/all-in-one:1.62.0"
+OTEL_IMAGE = "otel/opentelemetry-collector-contrib:0.115.1"
+
+
+class Instance:
+    def __init__(self, service, lab, version, slot):
+        self.service, self.lab, self.version, self.slot = service, lab, version, slot
+        first = BASE_PORT + slot * PORTS_PER_INSTANCE
+        self.inbound = ENTRY.get(service, first)
+        self.outbound, self.admin, self.app = first + 1, first + 2, first + 3
+
+    @property
+    def node(self):
+        return f"{self.service}-{self.version}"
+
+
+def instances():
+    result, slot = [], 0
+    for service, lab, versions in SERVICES:
+        for version in versions:
+            result.append(Instance(service, lab, version, slot))
+            slot += 1
+    return result
+
+
+def default_weights(service):
+    """LabTopology.defaultWeights: equal split, the remainder to the first versions."""
+    versions = next(v for s, _, v in SERVICES if s == service)
+    share, remainder = divmod(100, len(versions))
+    return [(v, share + (1 if i < remainder else 0)) for i, v in enumerate(versions)]
+
+
+def routes(instance, by_node):
+    """[(destination, [(node, port, weight)])] for the sidecar of `instance`."""
+    result = []
+    for callee in CALLS.get(instance.service, []):
+        endpoints = [(f"{callee}-{v}", by_node[f"{callee}-{v}"].inbound, w) for v, w in default_weights(callee)]
+        result.append((callee, endpoints))
+    return result
+
+
+def route_flag(destination, endpoints):
+    return f"{destination}=" + ",".join(f"{node}:{port}@{weight}" for node, port, weight in endpoints)
+
+
+# ---- a tiny YAML writer (block style, quotes only where YAML would misread) ----------------
+
+PLAIN_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./")
+YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def scalar(value):
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    looks_numeric = text.replace(".", "", 1).replace("-", "", 1).isdigit()
+    if text and all(c in PLAIN_SAFE for c in text) and text.lower() not in YAML_WORDS and not looks_numeric \
+            and not text.startswith(("-", ".")):
+        return text
+    return json.dumps(text)
+
+
+def dump(value, indent=0):
+    pad = "  " * indent
+    lines = []
+    if isinstance(value, dict):
+        if not value:
+            return [pad + "{}"]
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                inner = dump(item, indent + 1 if isinstance(item, dict) else indent)
+                if isinstance(item, list) and len(inner) == 1 and inner[0].lstrip().startswith("["):
+                    lines.append(f"{pad}{scalar(key)}: {inner[0].lstrip()}")
+                else:
+                    lines.append(f"{pad}{scalar(key)}:")
+                    lines.extend(inner)
+            elif isinstance(item, Comment):
+                lines.append(f"{pad}# {item.text}")
+            else:
+                rendered = "{}" if item == {} else "[]" if item == [] else scalar(item)
+                lines.append(f"{pad}{scalar(key)}: {rendered}")
+    elif isinstance(value, list):
+        if value and all(not isinstance(item, (dict, list)) for item in value):
+            flow = "[" + ", ".join(scalar(item) for item in value) + "]"
+            if len(pad) + len(flow) <= 110:
+                return [pad + flow]
+        for item in value:
+            if isinstance(item, dict) and item:
+                inner = dump(item, indent + 1)
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines.extend(inner[1:])
+            elif isinstance(item, list) and item:
+                inner = dump(item, indent + 1)
+                lines.append(f"{pad}- {inner[0].lstrip()}")
+                lines.extend(inner[1:])
+            else:
+                lines.append(f"{pad}- {scalar(item)}")
+    else:
+        lines.append(pad + scalar(value))
+    return lines
+
+
+class Comment:
+    def __init__(self, text):
+        self.text = text
+
+
+def document(value, header):
+    text = "".join(f"# {line}\n" if line else "#\n" for line in header.strip("\n").split("\n"))
+    return text + "\n".join(dump(value)) + "\n"
+
+
+GENERATED = "Generated by compose/tools/generate.py from the lab description mirrored from Sources/LabModel;\n" \
+            "edit the generator, not this file (IntegrationTests check the two agree)."
+
+
+# ---- docker compose -------------------------------------------------------------------------
+
+def curl_check(url):
+    return {"test": ["CMD", "curl", "-fsS", "-o", "/dev/null", url],
+            "interval": "2s", "timeout": "2s", "retries": 30, "start_period": "5s"}
+
+
+def compose_file(all_instances):
+    by_node = {i.node: i for i in all_instances}
+    services = {}
+    services["collector"] = {
+        "image": IMAGE,
+        "build": {"context": "..", "dockerfile": "compose/Dockerfile"},
+        "command": ["tracelab-collector", "--listen", f"0.0.0.0:{COLLECTOR_PORT}", "--storage", "memory"],
+        "ports": [f"{PUBLISH}:{COLLECTOR_PORT}:{COLLECTOR_PORT}"],
+        "healthcheck": curl_check(f"http://127.0.0.1:{COLLECTOR_PORT}/health"),
+        "restart": "unless-stopped",
+    }
+    for instance in all_instances:
+        # The app owns the pod's network namespace, so it publishes the sidecar's ports: the
+        # inbound (entry, and the app's loopback-only admin API reached through the sidecar)
+        # and the sidecar's admin API (routes, faults, sampling at runtime).
+        services[instance.node] = {
+            "image": IMAGE,
+            "hostname": instance.node,
+            "command": [instance.service, "--listen", f"127.0.0.1:{instance.app}",
+                        "--proxy", f"127.0.0.1:{instance.outbound}", "--version", instance.version],
+            "ports": [f"{PUBLISH}:{instance.inbound}:{instance.inbound}", f"{PUBLISH}:{instance.admin}:{instance.admin}"],
+            "healthcheck": curl_check(f"http://127.0.0.1:{instance.app}/health"),
+            "restart": "unless-stopped",
+        }
+        command = ["tracelab-proxy", "--service", instance.service, "--node-id", instance.node,
+                   "--inbound", f"0.0.0.0:{instance.inbound}", "--app", f"127.0.0.1:{instance.app}",
+                   "--outbound", f"127.0.0.1:{instance.outbound}"]
+        for destination, endpoints in routes(instance, by_node):
+            command += ["--route", route_flag(destination, endpoints)]
+        command += ["--zipkin", "${ZIPKIN_URL:-" + ZIPKIN_DEFAULT + "}", "--admin", f"0.0.0.0:{instance.admin}",
+                    "--sampling", "${TRACELAB_SAMPLING:-1.0}"]
+        services[f"{instance.node}-proxy"] = {
+            "image": IMAGE,
+            "network_mode": f"service:{instance.node}",
+            "command": command,
+            "depends_on": {instance.node: {"condition": "service_started"},
+                           "collector": {"condition": "service_healthy"}},
+            "healthcheck": curl_check(f"http://127.0.0.1:{instance.admin}/ready"),
+            "restart": "unless-stopped",
+        }
+    services["jaeger"] = {
+        "image": JAEGER_IMAGE,
+        "profiles": ["jaeger", "otel"],
+        "environment": {"COLLECTOR_ZIPKIN_HOST_PORT": ":9411", "COLLECTOR_OTLP_ENABLED": "true"},
+        # The Zipkin receiver stays inside the network (the host's 9411 is TraceLab's collector).
+        "ports": [f"{PUBLISH}:16686:16686"],
+        "healthcheck": {"test": ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:14269/"],
+                        "interval": "2s", "timeout": "2s", "retries": 30},
+    }
+    services["otel-collector"] = {
+        "image": OTEL_IMAGE,
+        "profiles": ["otel"],
+        "command": ["--config=/etc/otelcol/config.yaml"],
+        "volumes": ["./otel/config.yaml:/etc/otelcol/config.yaml:ro"],
+        "ports": [f"{PUBLISH}:4317:4317", f"{PUBLISH}:4318:4318"],
+        "depends_on": {"jaeger": {"condition": "service_started"}, "collector": {"condition": "service_healthy"}},
+    }
+    return {"services": services}
+
+
+COMPOSE_HEADER = """
+TraceLab in Docker Compose: every service version is a pod (the app container owns the network
+namespace, its tracelab-proxy sidecar joins it with network_mode: service:APP), the sidecars
+report Zipkin spans to the collector (API + UI on 9411), bookinfo's entry is 9080, the chain's 8080.
+Ports, routes and node ids are those of `tracelab up` (LabModel), published on the host's
+loopback, so `tracelab run --target compose` drives this lab like the local one.
+
+  docker compose -f compose/docker-compose.yaml build
+  docker compose -f compose/docker-compose.yaml up -d
+  curl http://127.0.0.1:9080/productpage ; open http://127.0.0.1:9411/
+
+Backends (profiles; the sidecars' --zipkin is ${ZIPKIN_URL}):
+  jaeger: ZIPKIN_URL=http://jaeger:9411/api/v2/spans docker compose --profile jaeger up -d
+  otel:   ZIPKIN_URL=http://otel-collector:9411/api/v2/spans docker compose --profile otel up -d
+          (or --env-file compose/env/jaeger.env | compose/env/otel.env)
+Real Envoy sidecars: add -f compose/docker-compose.envoy.yaml. See docs/DEPLOY.md.
+"""
+
+
+def envoy_override(all_instances):
+    services = {}
+    for instance in all_instances:
+        services[f"{instance.node}-proxy"] = {
+            "image": ENVOY_IMAGE,
+            "entrypoint": ["envoy"],
+            "command": ["-c", f"/etc/envoy/{instance.node}.yaml", "--service-node", instance.node,
+                        "--service-cluster", instance.service, "--concurrency", "1", "--log-level", "warn"],
+            "volumes": ["./envoy:/etc/envoy:ro"],
+            # The Envoy image has no curl; bash's /dev/tcp asks Envoy's admin /ready.
+            "healthcheck": {
+                "test": ["CMD", "bash", "-c",
+                         f"exec 3<>/dev/tcp/127.0.0.1/{instance.admin} && "
+                         "printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q LIVE <&3"],
+                "interval": "2s", "timeout": "2s", "retries": 30,
+            },
+        }
+    return {"services": services}
+
+
+ENVOY_OVERRIDE_HEADER = """
+Real Envoy sidecars instead of tracelab-proxy, same pods, ports, routes and weights:
+  docker compose -f compose/docker-compose.yaml -f compose/docker-compose.envoy.yaml up -d
+Configs in compose/envoy/ (Zipkin tracer, HTTP_JSON, B3, shared span context, 100 % sampling).
+Envoy's admin API is not TraceLab's: scenarios that change routes, faults or sampling at runtime
+need the tracelab-proxy sidecars (see docs/DEPLOY.md).
+"""
+
+
+# ---- Envoy ----------------------------------------------------------------------------------
+
+def zipkin_tracing():
+    return {
+        "provider": {
+            "name": "envoy.tracers.zipkin",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.config.trace.v3.ZipkinConfig",
+                "collector_cluster": "zipkin",
+                "collector_endpoint": "/api/v2/spans",
+                "collector_endpoint_version": "HTTP_JSON",
+                "collector_hostname": "collector",
+                "shared_span_context": True,
+            },
+        },
+        "random_sampling": {"value": 100},
+    }
+
+
+def http_manager(name, virtual_hosts):
+    return {
+        "name": "envoy.filters.network.http_connection_manager",
+        "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+            "stat_prefix": name,
+            "codec_type": "AUTO",
+            "generate_request_id": True,
+            "tracing": zipkin_tracing(),
+            "route_config": {"name": name, "virtual_hosts": virtual_hosts},
+            "http_filters": [{
+                "name": "envoy.filters.http.router",
+                "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"},
+            }],
+        },
+    }
+
+
+def listener(name, address, port, direction, virtual_hosts):
+    return {
+        "name": name,
+        "address": {"socket_address": {"address": address, "port_value": port}},
+        "traffic_direction": direction,
+        "filter_chains": [{"filters": [http_manager(name, virtual_hosts)]}],
+    }
+
+
+def cluster(name, host, port, dns=True):
+    return {
+        "name": name,
+        "type": "STRICT_DNS" if dns else "STATIC",
+        "connect_timeout": "1s",
+        "load_assignment": {"cluster_name": name, "endpoints": [{"lb_endpoints": [
+            {"endpoint": {"address": {"socket_address": {"address": host, "port_value": port}}}}]}]},
+    }
+
+
+def envoy_config(instance, by_node):
+    outbound_hosts, clusters = [], [cluster("app", "127.0.0.1", instance.app, dns=False),
+                                   cluster("zipkin", "collector", COLLECTOR_PORT)]
+    for destination, endpoints in routes(instance, by_node):
+        if len(endpoints) == 1:
+            action = {"cluster": endpoints[0][0], "timeout": "15s"}
+        else:
+            action = {"weighted_clusters": {"clusters": [{"name": node, "weight": weight} for node, _, weight in endpoints]},
+                      "timeout": "15s"}
+        outbound_hosts.append({"name": destination, "domains": [destination, f"{destination}:*"],
+                               "routes": [{"match": {"prefix": "/"}, "route": action}]})
+        clusters += [cluster(node, node, port) for node, port, _ in endpoints]
+    outbound_hosts.append({"name": "unknown", "domains": ["*"], "routes": [{
+        "match": {"prefix": "/"},
+        "direct_response": {"status": 404, "body": {"inline_string": f"{instance.node}: no route for this Host\n"}}}]})
+    inbound_hosts = [{"name": "app", "domains": ["*"],
+                      "routes": [{"match": {"prefix": "/"}, "route": {"cluster": "app", "timeout": "15s"}}]}]
+    return {
+        "node": {"id": instance.node, "cluster": instance.service},
+        "admin": {"address": {"socket_address": {"address": "0.0.0.0", "port_value": instance.admin}}},
+        "static_resources": {
+            "listeners": [
+                listener("inbound", "0.0.0.0", instance.inbound, "INBOUND", inbound_hosts),
+                listener("outbound", "127.0.0.1", instance.outbound, "OUTBOUND", outbound_hosts),
+            ],
+            "clusters": clusters,
+        },
+    }
+
+
+def envoy_header(instance):
+    return f"""
+Envoy sidecar of {instance.node}: inbound {instance.inbound} -> app 127.0.0.1:{instance.app} (SERVER spans),
+outbound 127.0.0.1:{instance.outbound} routed by Host like tracelab-proxy's --route (CLIENT spans),
+admin {instance.admin}. Zipkin HTTP_JSON to collector:9411, B3 headers, shared span context.
+{GENERATED}
+"""
+
+
+# ---- Kubernetes -----------------------------------------------------------------------------
+
+def k8s_name(text):
+    return text.replace("_", "-")
+
+
+def env_name(destination):
+    return "ROUTE_" + destination.upper().replace("-", "_")
+
+
+def k8s_resources(all_instances):
+    by_node = {i.node: i for i in all_instances}
+    route_data = {}
+    for instance in all_instances:
+        for destination, endpoints in routes(instance, by_node):
+            route_data[f"{instance.node}.{destination}"] = route_flag(destination, endpoints)
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "tracelab-config"},
+              "data": {"zipkin-url": ZIPKIN_DEFAULT, "sampling": "1.0"}}
+    route_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "tracelab-routes"}, "data": route_data}
+
+    collector = [
+        {"apiVersion": "apps/v1", "kind": "Deployment",
+         "metadata": {"name": "collector", "labels": {"app.kubernetes.io/name": "collector"}},
+         "spec": {"replicas": 1, "selector": {"matchLabels": {"app.kubernetes.io/name": "collector"}},
+                  "template": {"metadata": {"labels": {"app.kubernetes.io/name": "collector"}},
+                               "spec": {"containers": [{
+                                   "name": "collector", "image": "tracelab:latest", "imagePullPolicy": "IfNotPresent",
+                                   "command": ["tracelab-collector", "--listen", f"0.0.0.0:{COLLECTOR_PORT}", "--storage", "memory"],
+                                   "ports": [{"name": "http", "containerPort": COLLECTOR_PORT}],
+                                   "readinessProbe": {"httpGet": {"path": "/health", "port": COLLECTOR_PORT}, "periodSeconds": 2},
+                                   "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "512Mi"}},
+                               }]}}}},
+        {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "collector"},
+         "spec": {"selector": {"app.kubernetes.io/name": "collector"},
+                  "ports": [{"name": "http", "port": COLLECTOR_PORT, "targetPort": COLLECTOR_PORT}]}},
+    ]
+    workloads = []
+    for instance in all_instances:
+        labels = {"app.kubernetes.io/name": instance.service, "app.kubernetes.io/version": instance.version,
+                  "app.kubernetes.io/part-of": instance.lab, "tracelab/node-id": instance.node}
+        proxy_env = [{"name": "ZIPKIN_URL", "valueFrom": {"configMapKeyRef": {"name": "tracelab-config", "key": "zipkin-url"}}},
+                     {"name": "SAMPLING", "valueFrom": {"configMapKeyRef": {"name": "tracelab-config", "key": "sampling"}}}]
+        args = ["--service", instance.service, "--node-id", instance.node,
+                "--inbound", f"0.0.0.0:{instance.inbound}", "--app", f"127.0.0.1:{instance.app}",
+                "--outbound", f"127.0.0.1:{instance.outbound}"]
+        for destination, _ in routes(instance, by_node):
+            name = env_name(destination)
+            proxy_env.append({"name": name, "valueFrom": {"configMapKeyRef": {
+                "name": "tracelab-routes", "key": f"{instance.node}.{destination}"}}})
+            args += ["--route", f"$({name})"]
+        args += ["--zipkin", "$(ZIPKIN_URL)", "--admin", f"0.0.0.0:{instance.admin}", "--sampling", "$(SAMPLING)"]
+        app = {
+            "name": "app", "image": "tracelab:latest", "imagePullPolicy": "IfNotPresent",
+            "command": [instance.service],
+            "args": ["--listen", f"127.0.0.1:{instance.app}", "--proxy", f"127.0.0.1:{instance.outbound}",
+                     "--version", instance.version],
+            # The app listens on the pod's loopback only (its sidecar is its one door), so the
+            # kubelet probes it from inside the container.
+            "readinessProbe": {"exec": {"command": ["curl", "-fsS", "-o", "/dev/null", f"http://127.0.0.1:{instance.app}/health"]},
+                               "periodSeconds": 2},
+            "resources": {"requests": {"cpu": "20m", "memory": "32Mi"}, "limits": {"memory": "256Mi"}},
+        }
+        proxy = {
+            "name": "tracelab-proxy", "image": "tracelab:latest", "imagePullPolicy": "IfNotPresent",
+            "command": ["tracelab-proxy"], "args": args, "env": proxy_env,
+            "ports": [{"name": "http", "containerPort": instance.inbound},
+                      {"name": "admin", "containerPort": instance.admin}],
+            "readinessProbe": {"httpGet": {"path": "/ready", "port": instance.admin}, "periodSeconds": 2},
+            "resources": {"requests": {"cpu": "20m", "memory": "32Mi"}, "limits": {"memory": "256Mi"}},
+        }
+        workloads.append({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": instance.node, "labels": labels},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"tracelab/node-id": instance.node}},
+                     "template": {"metadata": {"labels": labels}, "spec": {"containers": [app, proxy]}}},
+        })
+        workloads.append({
+            "apiVersion": "v1", "kind": "Service", "metadata": {"name": instance.node, "labels": labels},
+            "spec": {"selector": {"tracelab/node-id": instance.node},
+                     "ports": [{"name": "http", "port": instance.inbound, "targetPort": instance.inbound},
+                               {"name": "admin", "port": instance.admin, "targetPort": instance.admin}]},
+        })
+    return config, route_map, collector, workloads
+
+
+def multi_document(documents, header):
+    head = "".join(f"# {line}\n" if line else "#\n" for line in header.strip("\n").split("\n"))
+    return head + "".join("---\n" + "\n".join(dump(d)) + "\n" for d in documents)
+
+
+def kustomization():
+    return {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "namespace": "tracelab",
+        "resources": ["namespace.yaml", "config.yaml", "collector.yaml", "bookinfo.yaml", "chain.yaml"],
+    }
+
+
+# ---- main -----------------------------------------------------------------------------------
+
+def outputs():
+    all_instances = instances()
+    by_node = {i.node: i for i in all_instances}
+    files = {
+        "compose/docker-compose.yaml": document(compose_file(all_instances), COMPOSE_HEADER + "\n" + GENERATED),
+        "compose/docker-compose.envoy.yaml": document(envoy_override(all_instances), ENVOY_OVERRIDE_HEADER + "\n" + GENERATED),
+    }
+    for instance in all_instances:
+        files[f"compose/envoy/{instance.node}.yaml"] = document(envoy_config(instance, by_node), envoy_header(instance))
+    config, route_map, collector, workloads = k8s_resources(all_instances)
+    k8s_header = "TraceLab on Kubernetes: " + GENERATED
+    files["deploy/k8s/namespace.yaml"] = document(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "tracelab"}}, k8s_header)
+    files["deploy/k8s/config.yaml"] = multi_document(
+        [config, route_map],
+        "The sidecars' Zipkin endpoint and sampling, and every sidecar's --route values (key NODE.DESTINATION).\n"
+        "Edit and `kubectl rollout restart deployment -n tracelab` to change them at start-up; at runtime use\n"
+        "the sidecar admin API (PUT /config/routes/SERVICE) like the local lab.\n" + GENERATED)
+    files["deploy/k8s/collector.yaml"] = multi_document(collector, k8s_header)
+    for lab in ("bookinfo", "chain"):
+        docs = [d for d in workloads if d["metadata"]["labels"]["app.kubernetes.io/part-of"] == lab]
+        files[f"deploy/k8s/{lab}.yaml"] = multi_document(
+            docs, f"The {lab} lab: one Deployment per service version (app + tracelab-proxy sidecar) and one\n"
+                  f"Service per version (its sidecar's inbound and admin ports).\n" + GENERATED)
+    files["deploy/k8s/kustomization.yaml"] = document(kustomization(), "kubectl apply -k deploy/k8s\n" + GENERATED)
+    return files
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for relative, text in outputs().items():
+        path = os.path.join(ROOT, relative)
+        current = open(path).read() if os.path.exists(path) else None
+        if current == text:
+            continue
+        if check:
+            stale.append(relative)
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as handle:
+                handle.write(text)
+            print(f"wrote {relative}")
+    if stale:
+        print("out of date (run python3 compose/tools/generate.py): " + ", ".join(stale), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
