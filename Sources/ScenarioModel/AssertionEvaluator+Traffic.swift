@@ -40,7 +40,7 @@ extension AssertionEvaluator {
     }
 
     /// Nearest-rank percentile of sorted values (0 → minimum, 100 → maximum).
-    static func percentile(_ sorted: [UInt64], _ p: Double) -> UInt64? {
+    public static func percentile(_ sorted: [UInt64], _ p: Double) -> UInt64? {
         guard !sorted.isEmpty else { return nil }
         if p <= 0 { return sorted.first }
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))

@@ -154,7 +154,7 @@ public struct AssertionEvaluator: Sendable {
     func judgementNames(_ cause: String, at hop: HopName, traceIDs: [String], _ observation: ScenarioObservation) -> Bool {
         traceIDs.contains { id in
             observation.judgements[id]?.findings.contains { finding in
-                (finding.kind == cause || finding.cause.contains(cause)) && (finding.hop.map { $0.hasPrefix(hop.caller.service.rawValue) } ?? true)
+                (finding.code == cause || finding.kind == cause) && (finding.hop.map { $0.hasPrefix(hop.caller.service.rawValue) } ?? true)
             } ?? false
         }
     }

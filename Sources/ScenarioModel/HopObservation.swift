@@ -34,7 +34,7 @@ public struct HopObservation: Hashable, Sendable {
     /// Why the hop broke, nil when it did not.
     public var breakCause: BreakCause? {
         if !joinedToCaller {
-            return sameRequestID == true ? .missingB3 : .missingTraceHeaders
+            return sameRequestID == true ? .missingB3 : .missingHeaders
         }
         if client != nil, !serverJoined { return .serverNotJoined }
         return nil

@@ -44,12 +44,18 @@ public struct TraceJudgement: Hashable, Sendable, Codable {
         public var hop: String?
         /// In words a student reads.
         public var cause: String
+        /// The analysis' cause code (`missing-b3`), what scenarios assert on.
+        public var code: String?
         public var spanIDs: [String]
-        public init(kind: String, hop: String? = nil, cause: String, spanIDs: [String] = []) {
+        /// Whether the finding breaks a link (as opposed to a warning such as clock skew).
+        public var brokenLink: Bool
+        public init(kind: String, hop: String? = nil, cause: String, code: String? = nil, spanIDs: [String] = [], brokenLink: Bool = false) {
             self.kind = kind
             self.hop = hop
             self.cause = cause
+            self.code = code
             self.spanIDs = spanIDs
+            self.brokenLink = brokenLink
         }
     }
 

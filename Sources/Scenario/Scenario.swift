@@ -1,1 +1,0 @@
-// Module Scenario: see ../shared/DESIGN.md "Parts". This file goes once the module has its types.

@@ -1,0 +1,127 @@
+import Logging
+import LabModel
+import ScenarioModel
+
+/// Applies a scenario's `setup:` through the admin APIs and undoes it afterwards: routes,
+/// faults, timeouts and retries on the sidecars that call the service (`PUT
+/// /config/routes/{service}`), sampling on every sidecar (`PUT /config/sampling`),
+/// propagation bugs on the apps (`POST /admin/propagation`). Restoring resets each touched
+/// sidecar (`POST /config/reset`) and puts each app's previous mode back, even when a step
+/// failed half-way.
+public struct SetupApplier: Sendable {
+    public let admin: AdminClient
+    public let target: LabTarget
+    public let logger: Logger
+
+    public init(admin: AdminClient, target: LabTarget, logger: Logger = Logger(label: "tracelab.setup")) {
+        self.admin = admin
+        self.target = target
+        self.logger = logger
+    }
+
+    /// What `restore` must undo.
+    public struct Restoration: Sendable {
+        public var sidecars: [String] = []
+        public var appModes: [(url: String, mode: String)] = []
+        public var isEmpty: Bool { sidecars.isEmpty && appModes.isEmpty }
+    }
+
+    /// Applies `setup`; on failure restores what was already applied and rethrows.
+    public func apply(_ setup: ScenarioSetup, lab: LabName) async throws(ScenarioRunError) -> Restoration {
+        var restoration = Restoration()
+        let needsAdmin = !setup.routes.isEmpty || !setup.faults.isEmpty || !setup.timeouts.isEmpty || !setup.retries.isEmpty
+            || !setup.propagation.isEmpty || setup.sampling != nil
+        guard needsAdmin else { return restoration }
+        guard let state = target.state else {
+            throw ScenarioRunError(.unsupported("this scenario changes the lab (setup:), which needs the admin APIs of a lab started by `tracelab up` (.tracelab/lab.json); run it without --entry/--collector"))
+        }
+        do throws(ScenarioRunError) {
+            try await applyRoutes(setup, lab: lab, plan: state.plan, restoration: &restoration)
+            if let rate = setup.sampling {
+                for instance in target.sidecars(of: lab) {
+                    guard let base = target.sidecarAdmin(instance) else { continue }
+                    remember(base, in: &restoration)
+                    try await admin.send(.PUT, base + "/config/sampling", json: ["rate": rate])
+                }
+            }
+            for (instance, mode) in setup.propagation.sorted(by: { $0.key < $1.key }) {
+                guard let url = target.appPropagationAdmin(instance) else {
+                    throw ScenarioRunError(.unsupported("no admin URL for the app \(instance.nodeID) in lab.json; is the \(lab) lab running?"))
+                }
+                let current = try await admin.send(.GET, url) as? [String: Any]
+                let previous = current?["mode"] as? String ?? PropagationMode.forwardAll.rawValue
+                restoration.appModes.append((url, previous))
+                try await admin.send(.POST, url, json: ["mode": mode.rawValue])
+            }
+        } catch {
+            await restore(restoration)
+            throw error
+        }
+        return restoration
+    }
+
+    func remember(_ base: String, in restoration: inout Restoration) {
+        if !restoration.sidecars.contains(base) { restoration.sidecars.append(base) }
+    }
+
+    func applyRoutes(_ setup: ScenarioSetup, lab: LabName, plan: LabPlan, restoration: inout Restoration) async throws(ScenarioRunError) {
+        let destinations = Set(setup.routes.keys).union(setup.faults.keys).union(setup.timeouts.keys).union(setup.retries.keys)
+        for destination in destinations.sorted(by: { $0.rawValue < $1.rawValue }) {
+            var body: [String: Any] = [:]
+            if setup.routes[destination] != nil {
+                var endpoints: [[String: Any]] = []
+                for (version, weight) in setup.weights(for: destination) where weight > 0 {
+                    let instance = ServiceInstance(service: destination, version: version)
+                    guard let sidecar = plan.sidecar(of: instance) else {
+                        throw ScenarioRunError(.unsupported("the lab plan has no sidecar for \(instance.nodeID)"))
+                    }
+                    endpoints.append(["address": sidecar.inbound.description, "weight": weight])
+                }
+                body["endpoints"] = endpoints
+            }
+            if let fault = setup.faults[destination] {
+                var json: [String: Any] = [:]
+                if let delay = fault.delay {
+                    json["delay"] = ["milliseconds": Int(delay.duration.microseconds / 1_000), "percent": delay.percent]
+                }
+                if let abort = fault.abort {
+                    json["abort"] = ["status": abort.status, "percent": abort.percent]
+                }
+                body["fault"] = json
+            }
+            if let timeout = setup.timeouts[destination] {
+                body["timeoutMilliseconds"] = Int(timeout.microseconds / 1_000)
+            }
+            if let retries = setup.retries[destination] {
+                body["retries"] = retries
+            }
+            let callers = LabTopology.calls.filter { $0.callee == destination }.flatMap { call in
+                call.callerVersions.map { ServiceInstance(service: call.caller, version: $0) }
+            }
+            for caller in callers {
+                guard let base = target.sidecarAdmin(caller) else { continue }
+                remember(base, in: &restoration)
+                logger.debug("route", metadata: ["sidecar": "\(caller.nodeID)", "service": "\(destination)"])
+                try await admin.send(.PUT, base + "/config/routes/\(destination.rawValue)", json: body)
+            }
+        }
+    }
+
+    /// Undoes `restoration`; failures are logged, not thrown, so every step is attempted.
+    public func restore(_ restoration: Restoration) async {
+        for base in restoration.sidecars {
+            do {
+                try await admin.send(.POST, base + "/config/reset")
+            } catch {
+                logger.warning("could not reset a sidecar", metadata: ["admin": "\(base)", "error": "\(error)"])
+            }
+        }
+        for (url, mode) in restoration.appModes.reversed() {
+            do {
+                try await admin.send(.POST, url, json: ["mode": mode])
+            } catch {
+                logger.warning("could not restore a propagation mode", metadata: ["url": "\(url)", "error": "\(error)"])
+            }
+        }
+    }
+}
