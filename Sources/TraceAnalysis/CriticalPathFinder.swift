@@ -71,13 +71,14 @@ struct CriticalPathFinder {
         }
 
         segments.reverse()
-        var seen = Set<Int>()
+        // A shared CLIENT/SERVER pair has one id: listed once.
+        var seen = Set<String>()
         var spanIDs: [String] = []
         var total: UInt64 = 0
         var result: [CriticalPath.Segment] = []
         for segment in segments {
             let span = tree.spans[segment.span]
-            if seen.insert(segment.span).inserted { spanIDs.append(span.id.hex) }
+            if seen.insert(span.id.hex).inserted { spanIDs.append(span.id.hex) }
             total += segment.end - segment.start
             result.append(CriticalPath.Segment(
                 spanID: span.id.hex, kind: span.kindLabel, service: span.nodeLabel, name: span.name,

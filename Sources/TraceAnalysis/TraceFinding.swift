@@ -68,17 +68,20 @@ public struct TraceFinding: Codable, Hashable, Sendable {
         /// The caller dropped the B3 headers but kept `x-request-id` (the callee's spans are in a
         /// new trace with the same request id).
         case missingB3 = "missing-b3"
-        /// The caller forwarded no trace headers and no `x-request-id` (drop-all).
-        case missingHeaders = "missing-headers"
+        /// The caller forwarded no trace headers and no `x-request-id` (drop-all): the new trace
+        /// has a new request id too.
+        case missingHeaders = "missing-trace-headers"
         /// No trace context reached the caller's sidecar; with only this trace it cannot be told
         /// whether `x-request-id` was kept.
         case missingContext = "missing-context"
         /// The context was sent in a format the next sidecar does not read (only traceparent
         /// to a B3-only sidecar).
         case formatMismatch = "format-mismatch"
-        /// The caller forwarded no `x-request-id`.
+        /// A sidecar span below the hop has no `guid:x-request-id` at all (a tracer that does not
+        /// fill in a missing id).
         case missingRequestID = "missing-request-id"
-        /// The caller sent a different `x-request-id` than it received.
+        /// The `x-request-id` changed at the hop: the app sent a new one, or sent none and its
+        /// sidecar made one up (TraceLab's and Envoy's sidecars do), which spans cannot tell apart.
         case newRequestID = "new-request-id"
         /// The caller dropped `x-b3-sampled` / `x-b3-flags`: the next hop decided sampling again.
         case missingSampled = "missing-sampled"

@@ -18,7 +18,7 @@ extension TraceInspection {
             if let own = span.requestID {
                 guard own != above else { continue }
                 code = .newRequestID
-                what = "sent a different x-request-id (\(own) instead of \(above))"
+                what = "did not pass on the x-request-id it received (\(above)): the call carried \(own) (a new id, or none and the sidecar made one up)"
             } else if span.isProxySpan {
                 code = .missingRequestID
                 what = "did not forward x-request-id \(above)"

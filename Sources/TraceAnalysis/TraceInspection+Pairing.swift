@@ -13,7 +13,7 @@ extension TraceInspection {
                 || tree.children[index].contains { child in
                     let childSpan = spans[child]
                     if childSpan.kind == .server || childSpan.kind == .consumer { return true }
-                    if childSpan.kind == .client && childSpan.localServiceName == span.localServiceName { return answered[child] }
+                    if isEgressHop(child, under: index) { return answered[child] }
                     return childSpan.localServiceName != span.localServiceName
                 }
         }
@@ -25,10 +25,7 @@ extension TraceInspection {
             case .client:
                 // The deepest CLIENT of an egress chain names the hop; the app's own CLIENT
                 // span above it is the same call.
-                let forwardsToOwnSidecar = tree.children[index].contains {
-                    spans[$0].kind == .client && spans[$0].localServiceName == span.localServiceName
-                }
-                if forwardsToOwnSidecar { continue }
+                if tree.children[index].contains(where: { isEgressHop($0, under: index) }) { continue }
                 hops.append(hop(client: index))
                 if !answered[index] { reportUnanswered(index) }
             case .server:
@@ -48,6 +45,14 @@ extension TraceInspection {
             }
         }
         return hops.sorted { ($0.timestamp ?? 0) < ($1.timestamp ?? 0) }
+    }
+
+    /// A CLIENT span under a CLIENT span of the same service, or a sidecar's CLIENT span under
+    /// any CLIENT span: the app's own span of a call and its sidecar's span of the same call.
+    func isEgressHop(_ child: Int, under parent: Int) -> Bool {
+        let childSpan = spans[child]
+        guard childSpan.kind == .client, spans[parent].kind == .client else { return false }
+        return childSpan.localServiceName == spans[parent].localServiceName || childSpan.isProxySpan
     }
 
     private func hop(client index: Int) -> TraceHop {
@@ -73,7 +78,7 @@ extension TraceInspection {
             let detail = span.tags["error"].flatMap { $0.isEmpty || $0 == "true" ? nil : " (\($0))" } ?? ""
             add(TraceFinding(
                 kind: .upstreamFailure, severity: .info, hop: hop,
-                cause: "\(span.nodeLabel)'s call to \(callee) failed\(status)\(detail) before \(callee) answered (an injected abort, a refused connection or a timeout), so \(callee) has no span for it. The trace is still whole.",
+                cause: "\(span.nodeLabel)'s call to \(callee) failed\(status)\(detail): \(Self.failureReason(span)), so \(callee) has no span for it. The trace is still whole.",
                 code: .upstreamFailed, spanIDs: [span.id.hex]
             ))
             return
@@ -102,6 +107,19 @@ extension TraceInspection {
                 cause: "\(span.serviceLabel) was called straight from \(parentSpan.nodeLabel)'s span, with no CLIENT span between: the \(parentSpan.serviceLabel) app called \(span.serviceLabel) directly instead of through its sidecar's outbound listener.",
                 code: .bypassedSidecar, spanIDs: [parentSpan.id.hex, span.id.hex]
             ))
+        }
+    }
+
+    /// Why a call never reached its callee, from Envoy-style `response_flags` (which
+    /// TraceLab's sidecar writes too).
+    static func failureReason(_ span: ZipkinSpan) -> String {
+        switch span.tags["response_flags"] {
+        case "FI": "an injected fault aborted it before it left the sidecar"
+        case "UF", "UH": "the sidecar could not connect to any endpoint of the callee"
+        case "UT": "it timed out and the callee never reported"
+        case "NR": "the sidecar has no route for that service"
+        case "UC", "URX": "the callee closed the connection"
+        default: "it never reached the callee (an injected abort, a refused connection or a timeout)"
         }
     }
 }

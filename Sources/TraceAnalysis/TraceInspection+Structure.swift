@@ -57,9 +57,12 @@ extension TraceInspection {
             let first = spans[orphans[0]]
             let hop = orphanHop(orphans[0])
             let names = Set(orphans.map { spans[$0].nodeLabel }).sorted().joined(separator: ", ")
+            let subject = "\(orphans.count == 1 ? "A span" : "\(orphans.count) spans") of \(names) name\(orphans.count == 1 ? "s" : "") parent \(parentID.hex), which is not in the trace"
+            // A SERVER span's parent is on the caller's side; anything else hangs from its own service.
+            let owner = first.kind == .server ? "the caller's span" : "\(first.serviceLabel)'s own span"
             add(TraceFinding(
                 kind: .orphan, severity: .error, hop: hop,
-                cause: "\(orphans.count == 1 ? "A span" : "\(orphans.count) spans") of \(names) name\(orphans.count == 1 ? "s" : "") parent \(parentID.hex), which is not in the trace: the \(first.serviceLabel) side never reported it (span dropped by its reporter, collector down, or not flushed yet).",
+                cause: "\(subject): \(owner) was never reported (the caller is not traced, or the span was dropped by its reporter, lost while the collector was down, or not flushed yet).",
                 code: .orphan, spanIDs: ids(orphans), brokenLink: true
             ))
         }

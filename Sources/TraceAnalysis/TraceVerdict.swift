@@ -132,7 +132,7 @@ public struct CriticalPath: Codable, Hashable, Sendable {
         public var durationMicroseconds: UInt64 { end - start }
     }
 
-    /// Span ids on the path, each once, from the root down.
+    /// Span ids on the path, each once (a shared CLIENT/SERVER pair is one id), from the root down.
     public var spanIDs: [String]
     /// Sum of the segments (the root's duration when every child lies within its parent).
     public var durationMicroseconds: UInt64

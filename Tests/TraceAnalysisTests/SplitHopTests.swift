@@ -1,0 +1,140 @@
+import Testing
+import Zipkin
+@testable import TraceAnalysis
+
+private typealias F = SpanFactory
+
+/// Requests split in two traces by each propagation bug of the lab.
+enum SplitFixtures {
+    /// Caller's part: productpage → reviews-v2; reviews-v2 forwarded no B3, so its call to
+    /// ratings is not here.
+    static let callerPart: [ZipkinSpan] = [
+        F.sidecar(1, .server, service: "productpage", from: 0, to: 100),
+        F.sidecar(3, parent: 1, .client, service: "productpage", remote: "reviews", from: 35, to: 95),
+        F.sidecar(3, parent: 1, .server, service: "reviews", node: "reviews-v2", from: 36, to: 94, shared: true),
+    ]
+
+    /// drop-b3: reviews-v2's sidecar started trace B for the call; x-request-id was kept.
+    static let dropB3: [ZipkinSpan] = [
+        F.sidecar(40, .client, service: "reviews", node: "reviews-v2", remote: "ratings", from: 50, to: 80, trace: F.traceB),
+        F.sidecar(40, .server, service: "ratings", from: 51, to: 79, shared: true, trace: F.traceB),
+    ]
+
+    /// drop-all: the same, but the sidecar made up a new x-request-id too.
+    static let dropAll: [ZipkinSpan] = dropB3.map { span in
+        var copy = span
+        copy.tags["guid:x-request-id"] = F.otherRequestID
+        return copy
+    }
+
+    /// only-traceparent to a B3-only sidecar: reviews-v2's CLIENT span is in trace A, nobody
+    /// answered it there; ratings' sidecar started trace B with the same x-request-id.
+    static let formatMismatchA: [ZipkinSpan] = callerPart + [
+        F.sidecar(4, parent: 3, .client, service: "reviews", node: "reviews-v2", remote: "ratings", from: 50, to: 80),
+    ]
+    static let formatMismatchB: [ZipkinSpan] = [
+        F.sidecar(50, .server, service: "ratings", from: 51, to: 79, trace: F.traceB),
+    ]
+}
+
+@Suite("hops split across traces")
+struct SplitHopTests {
+    @Test("drop-b3: the new trace shares the x-request-id, so the cause is missing-b3")
+    func dropB3() throws {
+        let set = TraceAnalyzer.analyze(traces: [SplitFixtures.callerPart, SplitFixtures.dropB3])
+        #expect(!set.complete)
+        let link = try #require(set.links.first)
+        #expect(set.links.count == 1)
+        #expect(link.hop == "reviews-v2 -> ratings")
+        #expect(link.code == .missingB3)
+        #expect(link.requestID == F.requestID)
+        #expect(link.fromTraceID == F.traceA.hex && link.toTraceID == F.traceB.hex)
+        #expect(link.fromSpanID == "0000000000000003" && link.toSpanID == "0000000000000028")
+
+        for (verdict, other) in [(set.traces[0], F.traceB.hex), (set.traces[1], F.traceA.hex)] {
+            #expect(!verdict.complete)
+            let finding = try #require(verdict.findings.first { $0.kind == .splitHop })
+            #expect(finding.hop == "reviews-v2 -> ratings")
+            #expect(finding.code == .missingB3)
+            #expect(finding.brokenLink)
+            #expect(finding.relatedTraceIDs == [other])
+            #expect(finding.cause.hasPrefix("reviews-v2 did not forward the x-b3-* headers"))
+            #expect(!verdict.findings.contains { $0.kind == .fragment })
+        }
+    }
+
+    @Test("drop-b3 with app spans: the app's own unanswered CLIENT span is the caller's side")
+    func dropB3WithAppSpans() throws {
+        let appClient = F.app(30, parent: 3, .client, service: "reviews", remote: "ratings", from: 49, to: 81)
+        var tagged = appClient
+        tagged.tags["guid:x-request-id"] = F.requestID
+        let set = TraceAnalyzer.analyze(traces: [SplitFixtures.callerPart + [tagged], SplitFixtures.dropB3])
+        let link = try #require(set.links.first)
+        #expect(link.fromSpanID == "000000000000001e")
+        #expect(link.code == .missingB3)
+        #expect(!set.traces[0].findings.contains { $0.kind == .unansweredClient })
+    }
+
+    @Test("drop-all: no shared x-request-id, matched by the one reviews-v2 request running then")
+    func dropAll() throws {
+        let set = TraceAnalyzer.analyze(traces: [SplitFixtures.callerPart, SplitFixtures.dropAll])
+        let link = try #require(set.links.first)
+        #expect(link.code == .missingHeaders)
+        #expect(link.requestID == nil)
+        #expect(link.hop == "reviews-v2 -> ratings")
+        #expect(set.traces[1].findings.first?.code == .missingHeaders)
+    }
+
+    @Test("drop-all with two reviews-v2 requests running at once: cause known, caller trace not")
+    func dropAllAmbiguous() throws {
+        let concurrent = SplitFixtures.callerPart.map { span in
+            var copy = span
+            copy.traceID = F.traceC
+            copy.tags["guid:x-request-id"] = "11111111-2222-4333-8444-555555555555"
+            return copy
+        }
+        let set = TraceAnalyzer.analyze(traces: [SplitFixtures.callerPart, concurrent, SplitFixtures.dropAll])
+        #expect(set.links.isEmpty)
+        let finding = try #require(set.traces[2].findings.first { $0.kind == .fragment })
+        #expect(finding.code == .missingHeaders)
+        #expect(finding.hop == "reviews-v2 -> ratings")
+    }
+
+    @Test("only-traceparent to a B3-only sidecar: CLIENT in one trace, SERVER root in another")
+    func formatMismatch() throws {
+        let alone = TraceAnalyzer.analyze(SplitFixtures.formatMismatchA)
+        #expect(alone.findings.first?.kind == .unansweredClient)
+
+        let set = TraceAnalyzer.analyze(traces: [SplitFixtures.formatMismatchA, SplitFixtures.formatMismatchB])
+        let link = try #require(set.links.first)
+        #expect(link.code == .formatMismatch)
+        #expect(link.hop == "reviews-v2 -> ratings")
+        #expect(link.fromSpanID == "0000000000000004")
+        let callerSide = set.traces[0].findings
+        #expect(callerSide.map(\.kind) == [.splitHop])
+        #expect(callerSide.first?.cause.contains("only traceparent") == true)
+        #expect(set.traces[1].findings.map(\.kind) == [.splitHop])
+    }
+
+    @Test("analysing spans of many traces groups them by trace id first")
+    func flatSpans() throws {
+        let spans = (SplitFixtures.formatMismatchA + SplitFixtures.formatMismatchB).shuffled(seed: 7)
+        let set = TraceAnalyzer.analyze(spansOfManyTraces: spans)
+        #expect(set.traces.count == 2)
+        #expect(set.links.map(\.code) == [.formatMismatch])
+        #expect(set.verdict(for: F.traceB.hex)?.complete == false)
+    }
+
+    @Test("complete traces of different requests are not linked")
+    func unrelated() {
+        let second = SpanFactory.bookinfoW3C().map { span in
+            var copy = span
+            copy.traceID = F.traceB
+            copy.tags["guid:x-request-id"] = F.otherRequestID
+            return copy
+        }
+        let set = TraceAnalyzer.analyze(traces: [SpanFactory.bookinfoB3(), second])
+        #expect(set.complete)
+        #expect(set.links.isEmpty)
+    }
+}
