@@ -1,0 +1,43 @@
+import ProxyCore
+import ZipkinHTTPReporter
+
+/// Everything needed to start one sidecar (built by `tracelab proxy` from its flags, or by
+/// tests directly with port 0).
+public struct ProxyConfiguration: Sendable {
+    /// Identity, listeners, app, routes, sampling and propagation (what `/config` shows).
+    public var settings: ProxySettings
+    /// Admin API listener; nil for none.
+    public var admin: HostPort?
+    /// Span batching: `--batch-size`, `--flush-interval-ms`, `--queue-capacity`.
+    public var reporter: HTTPSpanReporterConfiguration
+    /// Event loop threads (1 = one worker, like Envoy's `--concurrency 1`).
+    public var threads: Int
+    /// Seeds routing and fault draws (tests); nil draws from the system.
+    public var routingSeed: UInt64?
+    /// Largest request header section before 431.
+    public var maxHeaderBytes: Int
+    /// How long the app may take to answer an inbound request before 504.
+    public var appTimeout: Duration
+    /// How long opening an upstream connection may take before 503.
+    public var connectTimeout: Duration
+    public var poolLimits: UpstreamConnectionPool.Limits
+    /// How long graceful shutdown waits for in-flight requests.
+    public var drainTimeout: Duration
+
+    public init(
+        settings: ProxySettings, admin: HostPort? = nil, reporter: HTTPSpanReporterConfiguration = .init(), threads: Int = 1,
+        routingSeed: UInt64? = nil, maxHeaderBytes: Int = 60 * 1024, appTimeout: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(2), poolLimits: UpstreamConnectionPool.Limits = .init(), drainTimeout: Duration = .seconds(5)
+    ) {
+        self.settings = settings
+        self.admin = admin
+        self.reporter = reporter
+        self.threads = max(1, threads)
+        self.routingSeed = routingSeed
+        self.maxHeaderBytes = maxHeaderBytes
+        self.appTimeout = appTimeout
+        self.connectTimeout = connectTimeout
+        self.poolLimits = poolLimits
+        self.drainTimeout = drainTimeout
+    }
+}

@@ -1,0 +1,265 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ProxyCore
+import ServiceLifecycle
+import Synchronization
+import Zipkin
+import ZipkinHTTPReporter
+
+/// The tracing sidecar: inbound, outbound and admin listeners on one event loop group,
+/// spans sent by an ``HTTPSpanReporter`` (or an injected reporter).
+///
+/// A swift-service-lifecycle `Service`: `run()` serves until graceful shutdown (SIGTERM in
+/// `tracelab proxy`), then stops accepting, lets in-flight requests finish (bounded by
+/// `drainTimeout`), flushes pending spans (bounded by the reporter's `shutdownTimeout`) and
+/// closes everything. Tests call ``start()`` on port 0, then `run()` and ``triggerShutdown()``.
+public final class ProxyServer: Service, Sendable {
+    public let configuration: ProxyConfiguration
+    public let runtime: ProxyRuntime
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let reporterGroup: MultiThreadedEventLoopGroup?
+    private let httpClient: HTTPClient?
+    private let httpReporter: HTTPSpanReporter?
+    private let loopContexts: [ObjectIdentifier: ProxyLoopContext]
+
+    private struct State {
+        var channels: [any Channel] = []
+        var addresses: ProxyAddresses?
+        var shutdownRequested = false
+        var shutdownContinuation: AsyncStream<Void>.Continuation?
+    }
+    private let state = Mutex(State())
+    private let shutdownSignal: AsyncStream<Void>
+    private let shutdownContinuation: AsyncStream<Void>.Continuation
+
+    /// - Parameter spanReporter: replaces the HTTP reporter (tests); nil reports to
+    ///   `settings.zipkin` when set, else discards spans.
+    public init(configuration: ProxyConfiguration, logger: Logger, spanReporter: (any SpanReporter)? = nil) {
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "service"] = .string(configuration.settings.service)
+        logger[metadataKey: "node_id"] = .string(configuration.settings.nodeID)
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
+
+        let reporter: any SpanReporter
+        var counters: (@Sendable () -> ProxyRuntime.ReporterCounters)?
+        if let spanReporter {
+            reporter = spanReporter
+            self.reporterGroup = nil
+            self.httpClient = nil
+            self.httpReporter = nil
+        } else if let zipkin = configuration.settings.zipkin {
+            // Its own thread: encoding and POSTing never run on the proxy's event loop.
+            let reporterGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let client = HTTPClient(eventLoopGroup: reporterGroup)
+            let httpReporter = HTTPSpanReporter(endpoint: zipkin, configuration: configuration.reporter, httpClient: client, logger: logger)
+            reporter = httpReporter
+            counters = {
+                let stats = httpReporter.statistics
+                return .init(reported: stats.reported, dropped: stats.dropped, queued: stats.queued, failedBatches: stats.failedBatches)
+            }
+            self.reporterGroup = reporterGroup
+            self.httpClient = client
+            self.httpReporter = httpReporter
+        } else {
+            reporter = DiscardingSpanReporter()
+            self.reporterGroup = nil
+            self.httpClient = nil
+            self.httpReporter = nil
+        }
+        self.runtime = ProxyRuntime(
+            settings: configuration.settings, reporter: reporter, reporterStatistics: counters,
+            requestGuard: RequestGuard(maxHeaderBytes: configuration.maxHeaderBytes),
+            appTimeout: TimeAmount(configuration.appTimeout)
+        )
+
+        var contexts: [ObjectIdentifier: ProxyLoopContext] = [:]
+        let connectTimeout = TimeAmount(configuration.connectTimeout)
+        for loop in group.makeIterator() {
+            let pool = UpstreamConnectionPool(eventLoop: loop, limits: configuration.poolLimits) { address, eventLoop in
+                ClientBootstrap(group: eventLoop)
+                    .connectTimeout(connectTimeout)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        }
+                    }
+                    .connect(host: address.host, port: address.port)
+            }
+            contexts[ObjectIdentifier(loop)] = ProxyLoopContext(eventLoop: loop, pool: pool, routingSeed: configuration.routingSeed)
+        }
+        self.loopContexts = contexts
+        (self.shutdownSignal, self.shutdownContinuation) = AsyncStream<Void>.makeStream()
+    }
+
+    /// Binds the listeners (idempotent) and returns their addresses; `/ready` answers 200 after.
+    @discardableResult
+    public func start() async throws -> ProxyAddresses {
+        if let addresses = state.withLock({ $0.addresses }) { return addresses }
+        let settings = configuration.settings
+        do {
+            let inbound = try await bind(settings.inbound, name: "inbound") { channel in
+                try self.addProxyHandlers(channel, direction: .inbound)
+            }
+            var outbound: (any Channel)?
+            if let address = settings.outbound {
+                outbound = try await bind(address, name: "outbound") { channel in
+                    try self.addProxyHandlers(channel, direction: .outbound)
+                }
+            }
+            var admin: (any Channel)?
+            if let address = configuration.admin {
+                let router = AdminRouter(runtime: runtime)
+                admin = try await bind(address, name: "admin") { channel in
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(router: router))
+                }
+            }
+            let addresses = ProxyAddresses(
+                inbound: try Self.hostPort(inbound, asked: settings.inbound),
+                outbound: try outbound.map { try Self.hostPort($0, asked: settings.outbound ?? settings.inbound) },
+                admin: try admin.map { try Self.hostPort($0, asked: configuration.admin ?? settings.inbound) }
+            )
+            state.withLock { state in
+                state.channels = [inbound] + [outbound, admin].compactMap { $0 }
+                state.addresses = addresses
+            }
+            runtime.setBoundAddresses(inbound: addresses.inbound, outbound: addresses.outbound)
+            runtime.setReady(true)
+            logger.info("proxy listening", metadata: [
+                "inbound": "\(addresses.inbound)", "outbound": "\(addresses.outbound.map(\.description) ?? "-")",
+                "admin": "\(addresses.admin.map(\.description) ?? "-")", "app": "\(settings.app)",
+                "zipkin": "\(settings.zipkin ?? "-")", "sampling": "\(settings.sampling)",
+            ])
+            return addresses
+        } catch {
+            let channels = state.withLock { $0.channels }
+            for channel in channels { try? await channel.close() }
+            throw error
+        }
+    }
+
+    /// Serves until graceful shutdown, cancellation or ``triggerShutdown()``, then drains.
+    public func run() async throws {
+        try await start()
+        let signal = shutdownSignal
+        let reporter = httpReporter
+        await withTaskGroup(of: Void.self) { group in
+            if let reporter {
+                group.addTask {
+                    // The final flush happens in `drain`, after in-flight requests ended.
+                    try? await reporter.run()
+                }
+            }
+            await withGracefulShutdownHandler {
+                for await _ in signal { break }
+            } onGracefulShutdown: {
+                self.triggerShutdown()
+            }
+            await self.drain()
+            group.cancelAll()
+        }
+        await reporter?.flush()
+        try? await httpClient?.shutdown()
+        try? await self.group.shutdownGracefully()
+        try? await reporterGroup?.shutdownGracefully()
+        logger.info("proxy stopped")
+    }
+
+    /// Starts the graceful shutdown (what SIGTERM does through the service group).
+    public func triggerShutdown() {
+        shutdownContinuation.yield()
+        shutdownContinuation.finish()
+    }
+
+    private func drain() async {
+        runtime.setReady(false)
+        let channels = state.withLock { $0.channels }
+        // Stop accepting: close the listening sockets, keep accepted connections.
+        for channel in channels { try? await channel.close() }
+        let deadline = ContinuousClock.now.advanced(by: configuration.drainTimeout)
+        while runtime.activeRequests > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if runtime.activeRequests > 0 {
+            logger.warning("shutting down with requests still in flight", metadata: ["requests": "\(runtime.activeRequests)"])
+        }
+        for context in loopContexts.values {
+            try? await context.eventLoop.submit { context.pool.closeAll() }.get()
+        }
+    }
+
+    private func addProxyHandlers(_ channel: any Channel, direction: ProxyDirection) throws {
+        guard let loop = loopContexts[ObjectIdentifier(channel.eventLoop)] else {
+            throw ChannelError.ioOnClosedChannel
+        }
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = max(configuration.maxHeaderBytes, 1024)
+        limits.maxHeaderFieldSize = max(configuration.maxHeaderBytes, 1024)
+        let sync = channel.pipeline.syncOperations
+        try sync.configureHTTPServerPipeline(
+            withPipeliningAssistance: true, withErrorHandling: false,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
+        )
+        let statistics = runtime.statistics
+        try sync.addHandler(ProtocolErrorResponder(onRejected: { statistics.requestRejected() }))
+        var logger = self.logger
+        logger[metadataKey: "listener"] = .string(direction.rawValue)
+        try sync.addHandler(ForwardingHandler(direction: direction, runtime: runtime, loop: loop, logger: logger))
+    }
+
+    private func bind(_ address: HostPort, name: String, initializer: @escaping @Sendable (any Channel) throws -> Void) async throws -> any Channel {
+        do {
+            return try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.maxMessagesPerRead, value: 16)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try initializer(channel) }
+                }
+                .bind(host: address.host, port: address.port)
+                .get()
+        } catch {
+            throw ProxyServerError(.cannotBind(listener: name, address: address.description, underlying: "\(error)"))
+        }
+    }
+
+    private static func hostPort(_ channel: any Channel, asked: HostPort) throws -> HostPort {
+        guard let port = channel.localAddress?.port else { return asked }
+        return HostPort(host: asked.host, port: port)
+    }
+}
+
+/// Why the proxy could not start.
+public struct ProxyServerError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Reason: Hashable, Sendable {
+        case cannotBind(listener: String, address: String, underlying: String)
+    }
+
+    public var reason: Reason
+
+    public init(_ reason: Reason) {
+        self.reason = reason
+    }
+
+    public var description: String {
+        switch reason {
+        case .cannotBind(let listener, let address, let underlying):
+            "cannot listen on \(address) for the \(listener) listener (\(underlying)); is the port in use? pick another with --\(listener)"
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
