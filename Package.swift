@@ -78,6 +78,7 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "ProxyCore", "ZipkinHTTPReporter",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
