@@ -22,12 +22,12 @@ public enum ASCIIWaterfall {
     /// Marker for a span whose times were moved by the clock-skew correction.
     public static let skewMarker: Character = "~"
 
-    /// Renders the trace in at most `width` columns (at least 60 are used).
+    /// Renders the trace in at most `width` columns (at least 60 are used); long findings wrap.
     public static func render(spans: [ZipkinSpan], verdict: TraceVerdict?, width: Int = 100) -> String {
         let width = max(width, 60)
         let tree = TraceTree(spans)
         var lines: [String] = []
-        lines.append(header(tree: tree, verdict: verdict))
+        lines.append(contentsOf: wrap(header(tree: tree, verdict: verdict), width: width, indent: "  "))
         guard !tree.spans.isEmpty else {
             lines.append("(no spans)")
             return lines.joined(separator: "\n") + "\n"
@@ -46,7 +46,12 @@ public enum ASCIIWaterfall {
 
         let layout = Layout(width: width)
         let depths = tree.depths()
-        let broken = Set(verdict?.findings.filter(\.brokenLink).flatMap(\.spanIDs) ?? [])
+        // A shared CLIENT/SERVER pair has one id: mark only the side on the finding's hop.
+        var broken: [String: [Substring]] = [:]
+        for finding in verdict?.findings ?? [] where finding.brokenLink {
+            let sides = finding.hop.map { $0.split(separator: " -> ") } ?? []
+            for id in finding.spanIDs { broken[id, default: []].append(contentsOf: sides.isEmpty ? ["*"] : sides) }
+        }
         let skewed = Set(verdict?.adjustedSpans.map { "\($0.spanID) \($0.kind)" } ?? [])
         var critical: [String: [CriticalPath.Segment]] = [:]
         for segment in verdict?.criticalPath.segments ?? [] { critical["\(segment.spanID) \(segment.kind)", default: []].append(segment) }
@@ -76,7 +81,10 @@ public enum ASCIIWaterfall {
             }
             var markers = ""
             if span.isError { markers.append(errorMarker) }
-            if broken.contains(span.id.hex) { markers.append(brokenMarker) }
+            if let sides = broken[span.id.hex],
+               sides.contains(where: { $0 == "*" || $0 == span.nodeLabel || $0 == span.serviceLabel || $0 == "?" }) {
+                markers.append(brokenMarker)
+            }
             if skewed.contains(key) { markers.append(skewMarker) }
             let duration = span.duration.map(DurationText.format) ?? "?"
             let line = pad(indent + sanitize(span.nodeLabel), layout.service) + " " + pad(sanitize(span.name ?? "-"), layout.name) + " "
@@ -90,7 +98,10 @@ public enum ASCIIWaterfall {
             lines.append(contentsOf: summary(verdict, width: width))
         }
         lines.append("")
-        lines.append("Legend: # critical path  = span  \(errorMarker) error  \(brokenMarker) broken link  \(skewMarker) clock adjusted")
+        lines.append(contentsOf: wrap(
+            "Legend: # critical path  = span  \(errorMarker) error  \(brokenMarker) broken link  \(skewMarker) clock adjusted",
+            width: width, indent: "        "
+        ))
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -100,16 +111,20 @@ public enum ASCIIWaterfall {
         var bar: Int
 
         init(width: Int) {
-            // service + name + kind(6) + bar + duration(9) + markers(5) + separators(6)
-            service = 20
-            name = 22
-            bar = width - service - name - 6 - 9 - 5 - 6
-            if bar < 20 {
-                let missing = 20 - bar
-                name = max(10, name - missing)
-                bar = width - service - name - 6 - 9 - 5 - 6
+            // Fixed: kind 6, duration 9, markers up to 5, separators " ", " ", " |", "| " = 6.
+            let available = width - 26
+            if available >= 62 {
+                service = 20
+                name = 22
+                bar = available - 42
+            } else {
+                // Node names ("productpage-v1") matter more than span names when space is short.
+                bar = max(10, available * 2 / 5)
+                let rest = available - bar
+                service = min(20, max(14, rest / 2))
+                name = max(6, rest - service)
+                bar = max(10, available - service - name)
             }
-            bar = max(bar, 10)
         }
     }
 
@@ -127,20 +142,22 @@ public enum ASCIIWaterfall {
     private static func summary(_ verdict: TraceVerdict, width: Int) -> [String] {
         var lines: [String] = []
         if !verdict.criticalPath.segments.isEmpty {
-            var services: [String] = []
-            for segment in verdict.criticalPath.segments where services.last != segment.service { services.append(segment.service) }
+            // Where the waiting went: time on the critical path per service, largest first.
+            var onPath: [String: UInt64] = [:]
+            for segment in verdict.criticalPath.segments { onPath[segment.service, default: 0] += segment.durationMicroseconds }
+            let parts = onPath.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
+                .map { "\(sanitize($0.key)) \(DurationText.format($0.value))" }
             lines.append(contentsOf: wrap(
-                "Critical path \(DurationText.format(verdict.criticalPath.durationMicroseconds)): " + services.map(sanitize).joined(separator: " > "),
+                "Critical path \(DurationText.format(verdict.criticalPath.durationMicroseconds)): " + parts.joined(separator: ", "),
                 width: width, indent: "  "
             ))
         }
-        if let top = verdict.selfTime.first {
-            let parts = verdict.selfTime.prefix(4).map { "\(sanitize($0.service)) \(DurationText.format($0.selfMicroseconds))" }
+        if !verdict.selfTime.isEmpty {
+            let parts = verdict.selfTime.prefix(5).map { "\(sanitize($0.service)) \(DurationText.format($0.selfMicroseconds))" }
             lines.append(contentsOf: wrap("Self time: " + parts.joined(separator: ", "), width: width, indent: "  "))
-            _ = top
         }
         if verdict.findings.isEmpty {
-            lines.append("No problems found: one root, every call answered, one x-request-id.")
+            lines.append(contentsOf: wrap("No problems found: one root, every call answered, one x-request-id.", width: width, indent: "  "))
             return lines
         }
         lines.append("Findings:")
@@ -191,19 +208,30 @@ public enum ASCIIWaterfall {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 
+    /// Word-wraps to `width`; continuation lines start with `indent`; a word longer than a
+    /// line (a URL, a trace id) is cut. Text that fits keeps its spacing.
     private static func wrap(_ text: String, width: Int, indent: String) -> [String] {
+        guard text.count > width else { return [text] }
         var lines: [String] = []
         var current = ""
-        for word in text.split(separator: " ") {
-            let prefix = lines.isEmpty ? "" : indent
-            if !current.isEmpty && prefix.count + current.count + 1 + word.count > width {
-                lines.append((lines.isEmpty ? "" : indent) + current)
-                current = String(word)
-            } else {
-                current += current.isEmpty ? String(word) : " " + word
-            }
+        func limit() -> Int { lines.isEmpty ? width : width - indent.count }
+        func flush() {
+            lines.append((lines.isEmpty ? "" : indent) + current)
+            current = ""
         }
-        if !current.isEmpty { lines.append((lines.isEmpty ? "" : indent) + current) }
+        for wordSlice in text.split(separator: " ") {
+            var word = String(wordSlice)
+            if !current.isEmpty && current.count + 1 + word.count > limit() { flush() }
+            while word.count > limit() {
+                if !current.isEmpty { flush() }
+                current = String(word.prefix(limit()))
+                word = String(word.dropFirst(limit()))
+                flush()
+            }
+            if word.isEmpty { continue }
+            current += current.isEmpty ? word : " " + word
+        }
+        if !current.isEmpty { flush() }
         return lines
     }
 }
