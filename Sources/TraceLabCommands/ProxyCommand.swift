@@ -1,0 +1,127 @@
+import ArgumentParser
+import Logging
+import Proxy
+import ProxyCore
+import ServiceLifecycle
+import ZipkinHTTPReporter
+
+/// `tracelab proxy …` (and `tracelab-proxy …`): the tracing sidecar of one service.
+struct ProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proxy",
+        abstract: "Run the tracing sidecar: SERVER spans for --inbound traffic to --app, CLIENT spans and routing for the app's calls on --outbound.",
+        discussion: """
+        The app calls http://<outbound>/path with 'Host: <service>' (or absolute-form \
+        'GET http://<service>/path'); --route says where each service lives, e.g. \
+        --route reviews=127.0.0.1:9101@80,127.0.0.1:9102@20. Spans go to --zipkin \
+        (the full POST URL, e.g. http://127.0.0.1:9411/api/v2/spans) in batches. The admin API \
+        on --admin serves /ready, /stats, /metrics, /config and runtime changes \
+        (PUT /config/routes/{service}, PUT /config/sampling, POST /config/reset). See docs/PROXY.md.
+        """
+    )
+
+    @Option(help: "The service this sidecar stands in front of (localEndpoint.serviceName).")
+    var service: String
+
+    @Option(help: "Node id for spans and stats (NAME-VERSION, e.g. reviews-v2). Default: the service name.")
+    var nodeId: String?
+
+    @Option(help: "Listener for traffic to the service (HOST:PORT).")
+    var inbound: String
+
+    @Option(help: "Where the app listens (HOST:PORT).")
+    var app: String
+
+    @Option(help: "Listener for the app's outgoing calls (HOST:PORT).")
+    var outbound: String?
+
+    @Option(help: "SERVICE=HOST:PORT[@WEIGHT][,HOST:PORT[@WEIGHT]…]; repeat for each service.")
+    var route: [String] = []
+
+    @Option(help: "Zipkin v2 POST URL; without it spans are not reported.")
+    var zipkin: String?
+
+    @Option(help: "Probability 0.0…1.0 that a new trace is sampled.")
+    var sampling: Double = 1.0
+
+    @Option(help: "Trace header formats read and written: b3multi, b3single, w3c (comma-separated).")
+    var propagation: String = "b3multi,b3single,w3c"
+
+    @Option(help: "Admin API listener (HOST:PORT), loopback by default.")
+    var admin: String?
+
+    @Option(help: "Spans per POST to the collector.")
+    var batchSize: Int = 100
+
+    @Option(help: "Longest a span waits before it is sent (ms).")
+    var flushIntervalMs: Int = 500
+
+    @Option(help: "Spans kept waiting at most; beyond it spans are dropped and counted.")
+    var queueCapacity: Int = 10_000
+
+    @Option(help: "Event loop threads (1 = one worker).")
+    var threads: Int = 1
+
+    @Option(help: "Largest request header section in bytes before 431.")
+    var maxHeaderBytes: Int = 60 * 1024
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func makeConfiguration() throws(ProxyConfigurationError) -> ProxyConfiguration {
+        try ServiceName.validate(service)
+        var routes: [String: Route] = [:]
+        for text in route {
+            let parsed = try RouteFlag.parse(text)
+            routes[parsed.service] = parsed.route
+        }
+        try ProxySettings.validateSampling(sampling)
+        guard batchSize >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--batch-size", value: "\(batchSize)")) }
+        guard flushIntervalMs >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--flush-interval-ms", value: "\(flushIntervalMs)")) }
+        guard queueCapacity >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--queue-capacity", value: "\(queueCapacity)")) }
+        guard threads >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--threads", value: "\(threads)")) }
+        guard maxHeaderBytes >= 1024 else { throw ProxyConfigurationError(.invalidNumber(field: "--max-header-bytes", value: "\(maxHeaderBytes)")) }
+        if let zipkin, !(zipkin.hasPrefix("http://") || zipkin.hasPrefix("https://")) {
+            throw ProxyConfigurationError(.invalidJSON("--zipkin '\(zipkin)' is not an http(s) URL; use e.g. http://127.0.0.1:9411/api/v2/spans"))
+        }
+        let settings = ProxySettings(
+            service: service.lowercased(), nodeID: nodeId, inbound: try HostPort(parsing: inbound), app: try HostPort(parsing: app),
+            outbound: try outbound.map { (text: String) throws(ProxyConfigurationError) in try HostPort(parsing: text) },
+            zipkin: zipkin, sampling: sampling, propagation: try PropagationFormatName.parseList(propagation), routes: routes
+        )
+        return ProxyConfiguration(
+            settings: settings,
+            admin: try admin.map { (text: String) throws(ProxyConfigurationError) in try HostPort(parsing: text) },
+            reporter: HTTPSpanReporterConfiguration(batchSize: batchSize, flushInterval: .milliseconds(flushIntervalMs), queueCapacity: queueCapacity),
+            threads: threads, maxHeaderBytes: maxHeaderBytes
+        )
+    }
+
+    func validate() throws {
+        do {
+            _ = try makeConfiguration()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level '\(logLevel)'; use trace, debug, info, notice, warning, error or critical")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tracelab.proxy")
+        let server = ProxyServer(configuration: try makeConfiguration(), logger: logger)
+        // Bind before the service group runs, so a taken port fails the command with its name.
+        try await server.start()
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}
