@@ -7,7 +7,7 @@ extension TraceInspection {
     /// first change on a path is reported: below it the new id is the reference.
     mutating func checkRequestIDs() {
         var inherited = [String?](repeating: nil, count: spans.count)
-        var reported: [String: Int] = [:]  // hop → finding index
+        var reported: [String: (finding: Int, spans: Set<String>)] = [:]  // by hop
         for index in tree.depthFirst() {
             let span = spans[index]
             let above = tree.parents[index].flatMap { inherited[$0] }
@@ -27,11 +27,11 @@ extension TraceInspection {
             }
             let hop = hopLabel(at: index)
             if let existing = reported[hop] {
-                if !findings[existing].spanIDs.contains(span.id.hex) { findings[existing].spanIDs.append(span.id.hex) }
+                if reported[hop]?.spans.insert(span.id.hex).inserted == true { findings[existing.finding].spanIDs.append(span.id.hex) }
                 continue
             }
             let caller = hop.split(separator: " -> ").first.map(String.init) ?? span.nodeLabel
-            reported[hop] = findings.count
+            reported[hop] = (findings.count, [span.id.hex])
             add(TraceFinding(
                 kind: .requestIDMismatch, severity: .error, hop: hop,
                 cause: "\(caller) \(what): spans below this hop cannot be matched to the request by its id.",

@@ -1,3 +1,4 @@
+import TraceContext
 import Zipkin
 
 /// CLIENT/SERVER pairing per hop, and the list of hops.
@@ -14,10 +15,14 @@ extension TraceInspection {
                     let childSpan = spans[child]
                     if childSpan.kind == .server || childSpan.kind == .consumer { return true }
                     if isEgressHop(child, under: index) { return answered[child] }
-                    return childSpan.localServiceName != span.localServiceName
+                    // The callee's own local span continues the trace even without a SERVER
+                    // span; its CLIENT span hanging here means its SERVER span is missing.
+                    return childSpan.kind != .client && childSpan.localServiceName != span.localServiceName
                 }
         }
 
+        var serversPerID: [SpanID: Int] = [:]
+        for span in spans where span.kind == .server { serversPerID[span.id, default: 0] += 1 }
         var hops: [TraceHop] = []
         for index in spans.indices {
             let span = spans[index]
@@ -33,7 +38,7 @@ extension TraceInspection {
                 let parentSpan = spans[parent]
                 if parentSpan.kind == .client || parentSpan.localServiceName == span.localServiceName { continue }
                 // A second SERVER span with the caller's id is reported as a duplicate id.
-                if spans.indices.contains(where: { $0 != index && spans[$0].id == span.id && spans[$0].kind == .server }) { continue }
+                if serversPerID[span.id, default: 0] > 1 { continue }
                 hops.append(TraceHop(
                     caller: parentSpan.nodeLabel, callerService: parentSpan.serviceLabel, callerNode: parentSpan.nodeID,
                     callee: span.serviceLabel, calleeNode: span.nodeID, serverSpanID: span.id.hex,
@@ -48,11 +53,15 @@ extension TraceInspection {
     }
 
     /// A CLIENT span under a CLIENT span of the same service, or a sidecar's CLIENT span under
-    /// any CLIENT span: the app's own span of a call and its sidecar's span of the same call.
+    /// an app's CLIENT span (an egress sidecar reporting under its own name, as Envoy does):
+    /// the app's span of a call and its sidecar's span of the same call. Two sidecars' CLIENT
+    /// spans never chain directly: that is a call whose SERVER span is missing in between.
     func isEgressHop(_ child: Int, under parent: Int) -> Bool {
         let childSpan = spans[child]
-        guard childSpan.kind == .client, spans[parent].kind == .client else { return false }
-        return childSpan.localServiceName == spans[parent].localServiceName || childSpan.isProxySpan
+        let parentSpan = spans[parent]
+        guard childSpan.kind == .client, parentSpan.kind == .client else { return false }
+        if childSpan.localServiceName == parentSpan.localServiceName { return true }
+        return childSpan.isProxySpan && !parentSpan.isProxySpan
     }
 
     private func hop(client index: Int) -> TraceHop {

@@ -34,10 +34,12 @@ struct TraceSetAnalyzer {
         var inspections = traces.map { TraceInspection(spans: $0, options: options) }
         var verdicts = inspections.indices.map { inspections[$0].run() }
 
-        var byRequestID: [String: [Location]] = [:]
+        var index = Index()
         for (trace, inspection) in inspections.enumerated() {
-            for (index, span) in inspection.spans.enumerated() {
-                if let requestID = span.requestID { byRequestID[requestID, default: []].append(Location(trace: trace, span: index)) }
+            for (position, span) in inspection.spans.enumerated() {
+                let location = Location(trace: trace, span: position)
+                if let requestID = span.requestID { index.byRequestID[requestID, default: []].append(location) }
+                if span.kind == .server { index.serversByNode[span.nodeLabel, default: []].append(location) }
             }
         }
 
@@ -45,84 +47,78 @@ struct TraceSetAnalyzer {
         for (trace, inspection) in inspections.enumerated() {
             for root in inspection.tree.roots {
                 let start = Location(trace: trace, span: root)
-                guard let (from, code) = findCaller(of: start, inspections: inspections, byRequestID: byRequestID) else {
-                    if let code = refineWithoutLink(start, inspections: inspections) {
-                        relabelFragment(in: &verdicts[trace], root: inspection.spans[root], code: code)
-                    }
+                switch findCaller(of: start, inspections: inspections, index: index) {
+                case .linked(let from, let code):
+                    let link = makeLink(from: from, to: start, code: code, inspections: inspections, verdicts: verdicts)
+                    links.append(link)
+                    apply(link, from: from, to: start, inspections: inspections, verdicts: &verdicts)
+                case .unlinked(let code):
+                    relabelFragment(in: &verdicts[trace], root: inspection.spans[root], code: code)
+                case .none:
                     continue
                 }
-                let link = makeLink(from: from, to: start, code: code, inspections: inspections, verdicts: verdicts)
-                links.append(link)
-                apply(link, from: from, to: start, inspections: inspections, verdicts: &verdicts)
             }
         }
         return TraceSetVerdict(traces: verdicts, links: links)
     }
 
+    private struct Index {
+        var byRequestID: [String: [Location]] = [:]
+        var serversByNode: [String: [Location]] = [:]
+    }
+
+    private enum CallerSearch {
+        /// The caller's side was found.
+        case linked(Location, TraceFinding.Cause)
+        /// The cause is known, the caller's trace is not.
+        case unlinked(TraceFinding.Cause)
+        case none
+    }
+
     /// Where the request came from before `start` began a trace, and why it broke.
-    private func findCaller(
-        of start: Location, inspections: [TraceInspection], byRequestID: [String: [Location]]
-    ) -> (Location, TraceFinding.Cause)? {
+    private func findCaller(of start: Location, inspections: [TraceInspection], index: Index) -> CallerSearch {
         let root = inspections[start.trace].spans[start.span]
         let rootStart = inspections[start.trace].starts[start.span] ?? 0
-        let elsewhere = root.requestID.map { byRequestID[$0] ?? [] }?.filter { $0.trace != start.trace } ?? []
+        let tolerance = options.clockSkewToleranceMicroseconds
+        let elsewhere = root.requestID.map { index.byRequestID[$0] ?? [] }?.filter { $0.trace != start.trace } ?? []
         func span(_ location: Location) -> ZipkinSpan { inspections[location.trace].spans[location.span] }
         func startTime(_ location: Location) -> UInt64 { inspections[location.trace].starts[location.span] ?? 0 }
         // Prefer the candidate that started last before the root: the innermost caller.
         func latest(_ candidates: [Location]) -> Location? {
-            let tolerance = options.clockSkewToleranceMicroseconds
             let before = candidates.filter { startTime($0) <= rootStart + tolerance }
             return (before.isEmpty ? candidates : before).max { startTime($0) < startTime($1) }
         }
 
         if root.kind == .client && root.isProxySpan {
             let service = root.localServiceName
+            let callee = inspections[start.trace].callee(ofClient: start.span)
             let sameService = elsewhere.filter { span($0).localServiceName == service }
-            let appClients = sameService.filter { span($0).kind == .client && !inspections[$0.trace].answered[$0.span] }
-            if let caller = latest(appClients) ?? latest(sameService) { return (caller, .missingB3) }
-            // No shared request id: look for the one span of this sidecar that was running.
-            let tolerance = options.clockSkewToleranceMicroseconds
-            var running: [Location] = []
-            for (trace, inspection) in inspections.enumerated() where trace != start.trace {
-                for (index, candidate) in inspection.spans.enumerated()
-                where candidate.kind == .server && candidate.nodeLabel == root.nodeLabel {
-                    guard let candidateStart = inspection.starts[index] else { continue }
-                    let candidateEnd = candidateStart + (candidate.duration ?? 0)
-                    if candidateStart <= rootStart + tolerance && rootStart <= candidateEnd + tolerance {
-                        running.append(Location(trace: trace, span: index))
-                    }
-                }
+            // The app's own span of this call (a CLIENT, or a local span naming the peer).
+            let appCalls = sameService.filter {
+                (span($0).kind == .client && !inspections[$0.trace].answered[$0.span]) || span($0).tags["peer.service"] == callee
             }
-            if Set(running.map(\.trace)).count == 1, let caller = latest(running) { return (caller, .missingHeaders) }
-            return nil
+            if let caller = latest(appCalls) ?? latest(sameService) { return .linked(caller, .missingB3) }
+            // No shared request id: the requests this sidecar was serving at that moment.
+            let running = (index.serversByNode[root.nodeLabel] ?? []).filter { location in
+                guard location.trace != start.trace, let candidateStart = inspections[location.trace].starts[location.span] else { return false }
+                let candidateEnd = candidateStart + (span(location).duration ?? 0)
+                return candidateStart <= rootStart + tolerance && rootStart <= candidateEnd + tolerance
+            }
+            if Set(running.map(\.trace)).count == 1, let caller = latest(running) { return .linked(caller, .missingHeaders) }
+            return running.isEmpty ? .none : .unlinked(.missingHeaders)
         }
 
-        guard root.kind == .server || root.kind == nil else { return nil }
+        guard root.kind == .server || root.kind == nil else { return .none }
         let service = root.localServiceName
         let clients = elsewhere.filter {
             span($0).kind == .client && !inspections[$0.trace].answered[$0.span]
                 && (span($0).calleeGuess == root.serviceLabel || span($0).calleeGuess == "?")
         }
-        if let caller = latest(clients) { return (caller, .formatMismatch) }
+        if let caller = latest(clients) { return .linked(caller, .formatMismatch) }
         let otherServices = elsewhere.filter { span($0).localServiceName != service }
-        let earlier = otherServices.filter { startTime($0) <= rootStart + options.clockSkewToleranceMicroseconds }
-        if let caller = latest(earlier) { return (caller, .missingContext) }
-        return nil
-    }
-
-    /// A fragment with no caller found: if other traces ran this sidecar then, its
-    /// x-request-id was not kept either (drop-all); else nothing more can be said.
-    private func refineWithoutLink(_ start: Location, inspections: [TraceInspection]) -> TraceFinding.Cause? {
-        let root = inspections[start.trace].spans[start.span]
-        guard root.kind == .client, root.isProxySpan, let rootStart = inspections[start.trace].starts[start.span] else { return nil }
-        let sameNodeRunning = inspections.enumerated().contains { trace, inspection in
-            trace != start.trace && inspection.spans.indices.contains { index in
-                let candidate = inspection.spans[index]
-                guard candidate.kind == .server, candidate.nodeLabel == root.nodeLabel, let candidateStart = inspection.starts[index] else { return false }
-                return candidateStart <= rootStart && rootStart <= candidateStart + (candidate.duration ?? 0)
-            }
-        }
-        return sameNodeRunning ? .missingHeaders : nil
+        let earlier = otherServices.filter { startTime($0) <= rootStart + tolerance }
+        if let caller = latest(earlier) { return .linked(caller, .missingContext) }
+        return .none
     }
 
     private func relabelFragment(in verdict: inout TraceVerdict, root: ZipkinSpan, code: TraceFinding.Cause) {

@@ -75,6 +75,24 @@ struct SplitHopTests {
         #expect(!set.traces[0].findings.contains { $0.kind == .unansweredClient })
     }
 
+    @Test("drop-b3 with the lab's app spans: the local call span naming the peer is the caller's side")
+    func dropB3WithLabAppSpans() throws {
+        var handler = F.app(20, parent: 3, nil, service: "reviews", from: 37, to: 93)
+        var call = F.app(21, parent: 20, nil, service: "reviews", from: 49, to: 81)
+        var unrelated = F.app(22, parent: 20, nil, service: "reviews", from: 82, to: 83)
+        for index in [0, 1, 2] {
+            var span = [handler, call, unrelated][index]
+            span.tags = ["component": "app", "node_id": "reviews-v2", "guid:x-request-id": F.requestID]
+            if index == 1 { span.tags["peer.service"] = "ratings" }
+            if index == 0 { handler = span } else if index == 1 { call = span } else { unrelated = span }
+        }
+        let set = TraceAnalyzer.analyze(traces: [SplitFixtures.callerPart + [handler, call, unrelated], SplitFixtures.dropB3])
+        let link = try #require(set.links.first)
+        #expect(link.fromSpanID == "0000000000000015")
+        #expect(link.code == .missingB3)
+        #expect(set.traces[0].findings.map(\.kind) == [.splitHop])
+    }
+
     @Test("drop-all: no shared x-request-id, matched by the one reviews-v2 request running then")
     func dropAll() throws {
         let set = TraceAnalyzer.analyze(traces: [SplitFixtures.callerPart, SplitFixtures.dropAll])
