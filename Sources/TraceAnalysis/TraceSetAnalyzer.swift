@@ -88,24 +88,30 @@ struct TraceSetAnalyzer {
             let before = candidates.filter { startTime($0) <= rootStart + tolerance }
             return (before.isEmpty ? candidates : before).max { startTime($0) < startTime($1) }
         }
+        // A caller is still running when its callee starts.
+        func running(_ location: Location) -> Bool {
+            let start = startTime(location)
+            return start <= rootStart + tolerance && rootStart <= start + (span(location).duration ?? 0) + tolerance
+        }
 
         if root.kind == .client && root.isProxySpan {
             let service = root.localServiceName
             let callee = inspections[start.trace].callee(ofClient: start.span)
-            let sameService = elsewhere.filter { span($0).localServiceName == service }
+            // Not another call's CLIENT span that was answered (a second fragment of the request).
+            let sameService = elsewhere.filter {
+                span($0).localServiceName == service && !(span($0).kind == .client && inspections[$0.trace].answered[$0.span])
+            }
             // The app's own span of this call (a CLIENT, or a local span naming the peer).
             let appCalls = sameService.filter {
                 (span($0).kind == .client && !inspections[$0.trace].answered[$0.span]) || span($0).tags["peer.service"] == callee
             }
             if let caller = latest(appCalls) ?? latest(sameService) { return .linked(caller, .missingB3) }
             // No shared request id: the requests this sidecar was serving at that moment.
-            let running = (index.serversByNode[root.nodeLabel] ?? []).filter { location in
-                guard location.trace != start.trace, let candidateStart = inspections[location.trace].starts[location.span] else { return false }
-                let candidateEnd = candidateStart + (span(location).duration ?? 0)
-                return candidateStart <= rootStart + tolerance && rootStart <= candidateEnd + tolerance
+            let serving = (index.serversByNode[root.nodeLabel] ?? []).filter { location in
+                location.trace != start.trace && inspections[location.trace].starts[location.span] != nil && running(location)
             }
-            if Set(running.map(\.trace)).count == 1, let caller = latest(running) { return .linked(caller, .missingHeaders) }
-            return running.isEmpty ? .none : .unlinked(.missingHeaders)
+            if Set(serving.map(\.trace)).count == 1, let caller = latest(serving) { return .linked(caller, .missingHeaders) }
+            return serving.isEmpty ? .none : .unlinked(.missingHeaders)
         }
 
         guard root.kind == .server || root.kind == nil else { return .none }
@@ -115,9 +121,10 @@ struct TraceSetAnalyzer {
                 && (span($0).calleeGuess == root.serviceLabel || span($0).calleeGuess == "?")
         }
         if let caller = latest(clients) { return .linked(caller, .formatMismatch) }
-        let otherServices = elsewhere.filter { span($0).localServiceName != service }
-        let earlier = otherServices.filter { startTime($0) <= rootStart + tolerance }
-        if let caller = latest(earlier) { return .linked(caller, .missingContext) }
+        // Weaker evidence: only a span of another service that was running when this began
+        // (a request replayed later with the same x-request-id is not a split).
+        let otherServices = elsewhere.filter { span($0).localServiceName != service && running($0) }
+        if let caller = latest(otherServices) { return .linked(caller, .missingContext) }
         return .none
     }
 

@@ -33,7 +33,15 @@ public struct TraceTree: Sendable {
         unique.reserveCapacity(input.count)
         for span in input where seen.insert(span).inserted { unique.append(span) }
         droppedDuplicates = input.count - unique.count
-        unique.sort(by: TraceTree.precedes)
+        // Sort indices, not spans: moving whole spans around dominated the analysis of large traces.
+        let keys = unique.map { (timestamp: $0.timestamp ?? 0, id: $0.id.value, kind: TraceTree.kindRank($0.kind)) }
+        let order = unique.indices.sorted { a, b in
+            let left = keys[a]
+            let right = keys[b]
+            if left != right { return left < right }
+            return TraceTree.precedes(unique[a], unique[b])
+        }
+        unique = order.map { unique[$0] }
         spans = unique
 
         var byID: [SpanID: [Int]] = [:]

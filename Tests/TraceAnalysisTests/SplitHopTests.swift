@@ -143,6 +143,31 @@ struct SplitHopTests {
         #expect(set.verdict(for: F.traceB.hex)?.complete == false)
     }
 
+    @Test("two calls of one request that both lost their context both link to the caller")
+    func twoFragments() throws {
+        let second: [ZipkinSpan] = [
+            F.sidecar(41, .client, service: "reviews", node: "reviews-v2", remote: "ratings", from: 82, to: 90, trace: F.traceC),
+            F.sidecar(41, .server, service: "ratings", from: 83, to: 89, shared: true, trace: F.traceC),
+        ]
+        let set = TraceAnalyzer.analyze(traces: [SplitFixtures.callerPart, SplitFixtures.dropB3, second])
+        #expect(set.links.count == 2)
+        #expect(set.links.allSatisfy { $0.fromTraceID == F.traceA.hex && $0.fromSpanID == "0000000000000003" && $0.code == .missingB3 })
+        #expect(set.traces[0].findings.filter { $0.kind == .splitHop }.count == 2)
+    }
+
+    @Test("a request replayed later with the same x-request-id is not a split")
+    func replayedRequest() {
+        let replay = SpanFactory.bookinfoW3C().map { span in
+            var copy = span
+            copy.traceID = F.traceB
+            copy.timestamp = span.timestamp.map { $0 + 500_000 }
+            return copy
+        }
+        let set = TraceAnalyzer.analyze(traces: [SpanFactory.bookinfoB3(), replay])
+        #expect(set.links.isEmpty)
+        #expect(set.complete)
+    }
+
     @Test("complete traces of different requests are not linked")
     func unrelated() {
         let second = SpanFactory.bookinfoW3C().map { span in
