@@ -39,7 +39,7 @@ public enum ASCIIWaterfall {
         for index in tree.spans.indices {
             guard let start = starts[index] else { continue }
             first = min(first, start)
-            last = max(last, start + (tree.spans[index].duration ?? 0))
+            last = max(last, ZipkinSpanTime.end(start, tree.spans[index].duration))
         }
         if first == .max { first = 0 }
         let total = max(last - min(first, last), 1)
@@ -67,7 +67,7 @@ public enum ASCIIWaterfall {
             var bar = [Character](repeating: " ", count: layout.bar)
             if let start = starts[index] {
                 let from = column(start - min(first, start), total: total, width: layout.bar)
-                let to = column(start - min(first, start) + (span.duration ?? 0), total: total, width: layout.bar)
+                let to = column(ZipkinSpanTime.end(start - min(first, start), span.duration), total: total, width: layout.bar)
                 if span.duration == nil {
                     bar[min(from, layout.bar - 1)] = "|"
                 } else {
@@ -144,7 +144,7 @@ public enum ASCIIWaterfall {
         if !verdict.criticalPath.segments.isEmpty {
             // Where the waiting went: time on the critical path per service, largest first.
             var onPath: [String: UInt64] = [:]
-            for segment in verdict.criticalPath.segments { onPath[segment.service, default: 0] += segment.durationMicroseconds }
+            for segment in verdict.criticalPath.segments { onPath[segment.service] = (onPath[segment.service] ?? 0).plus(segment.durationMicroseconds) }
             let parts = onPath.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
                 .map { "\(sanitize($0.key)) \(DurationText.format($0.value))" }
             lines.append(contentsOf: wrap(
@@ -174,7 +174,7 @@ public enum ASCIIWaterfall {
         guard let verdict else {
             let correction = ClockSkewCorrector(tolerance: TraceAnalysisOptions().clockSkewToleranceMicroseconds).correct(tree)
             return tree.spans.indices.map { index in
-                tree.spans[index].timestamp.map { UInt64(clamping: max(0, Int64(clamping: $0) + correction.offsets[index])) }
+                tree.spans[index].timestamp.map { Int64.shift($0, by: correction.offsets[index]) }
             }
         }
         var moved: [String: UInt64] = [:]
@@ -185,7 +185,8 @@ public enum ASCIIWaterfall {
     }
 
     private static func column(_ offset: UInt64, total: UInt64, width: Int) -> Int {
-        Int(min(offset, total) * UInt64(width) / total)
+        // In Double: offset × width overflows UInt64 for absurd (hostile) durations.
+        min(width, Int(Double(min(offset, total)) / Double(total) * Double(width)))
     }
 
     private static func axis(total: UInt64, width: Int) -> String {

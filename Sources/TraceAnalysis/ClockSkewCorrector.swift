@@ -64,23 +64,23 @@ struct ClockSkewCorrector {
     /// tolerance (or times are unknown).
     private func skew(of child: ZipkinSpan, under parent: ZipkinSpan, parentOffset: Int64) -> Int64? {
         guard let childStart = child.timestamp, let parentTimestamp = parent.timestamp else { return nil }
-        let parentStart = Int64(clamping: parentTimestamp) + parentOffset
+        let parentStart = Int64(clamping: parentTimestamp).plus(parentOffset)
         let childStartSigned = Int64(clamping: childStart)
         let tolerance = Int64(clamping: tolerance)
         let childDuration = Int64(clamping: child.duration ?? 0)
         guard let parentDurationRaw = parent.duration else {
             // Without the parent's end only "starts before its parent" can be seen.
-            guard childStartSigned + tolerance < parentStart else { return nil }
-            return parentStart - childStartSigned
+            guard childStartSigned.plus(tolerance) < parentStart else { return nil }
+            return parentStart.minus(childStartSigned)
         }
         let parentDuration = Int64(clamping: parentDurationRaw)
-        let parentEnd = parentStart + parentDuration
-        let childEnd = childStartSigned + childDuration
-        guard childStartSigned + tolerance < parentStart || childEnd > parentEnd + tolerance else { return nil }
+        let parentEnd = parentStart.plus(parentDuration)
+        let childEnd = childStartSigned.plus(childDuration)
+        guard childStartSigned.plus(tolerance) < parentStart || childEnd > parentEnd.plus(tolerance) else { return nil }
         if childDuration <= parentDuration {
             let latency = (parentDuration - childDuration) / 2
-            return parentStart + latency - childStartSigned
+            return parentStart.plus(latency).minus(childStartSigned)
         }
-        return parentStart - childStartSigned
+        return parentStart.minus(childStartSigned)
     }
 }

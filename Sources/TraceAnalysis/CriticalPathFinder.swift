@@ -18,7 +18,7 @@ struct CriticalPathFinder {
         var intervals = [(start: UInt64, end: UInt64)?](repeating: nil, count: tree.spans.count)
         for index in tree.depthFirst() {
             guard let start = starts[index] else { continue }
-            let end = start + (tree.spans[index].duration ?? 0)
+            let end = ZipkinSpanTime.end(start, tree.spans[index].duration)
             if let parent = tree.parents[index] {
                 guard let bounds = intervals[parent] else { continue }
                 let clippedStart = max(start, bounds.start)
@@ -79,7 +79,7 @@ struct CriticalPathFinder {
         for segment in segments {
             let span = tree.spans[segment.span]
             if seen.insert(span.id.hex).inserted { spanIDs.append(span.id.hex) }
-            total += segment.end - segment.start
+            total = total.plus(segment.end - segment.start)
             result.append(CriticalPath.Segment(
                 spanID: span.id.hex, kind: span.kindLabel, service: span.nodeLabel, name: span.name,
                 start: segment.start, end: segment.end
@@ -110,7 +110,7 @@ struct CriticalPathFinder {
             let own = (interval.end - interval.start) - min(covered, interval.end - interval.start)
             let label = tree.spans[index].nodeLabel
             let previous = totals[label] ?? (0, 0)
-            totals[label] = (previous.time + own, previous.count + 1)
+            totals[label] = (previous.time.plus(own), previous.count + 1)
         }
         return totals.map { ServiceSelfTime(service: $0.key, selfMicroseconds: $0.value.time, spanCount: $0.value.count) }
             .sorted { ($0.selfMicroseconds, $1.service) > ($1.selfMicroseconds, $0.service) }

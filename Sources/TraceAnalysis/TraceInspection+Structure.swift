@@ -119,8 +119,8 @@ extension TraceInspection {
         for outer in members {
             for inner in members where inner != outer && spans[inner].localServiceName != spans[outer].localServiceName {
                 guard let outerStart = starts[outer], let innerStart = starts[inner] else { continue }
-                let outerEnd = outerStart + (spans[outer].duration ?? 0)
-                let innerEnd = innerStart + (spans[inner].duration ?? 0)
+                let outerEnd = ZipkinSpanTime.end(outerStart, spans[outer].duration)
+                let innerEnd = ZipkinSpanTime.end(innerStart, spans[inner].duration)
                 if outerStart <= innerStart && innerEnd <= outerEnd { return (outer, inner) }
             }
         }

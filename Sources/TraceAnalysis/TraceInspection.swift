@@ -39,7 +39,7 @@ struct TraceInspection {
         skew = correction
         starts = spans.indices.map { index in
             guard let timestamp = spans[index].timestamp else { return nil }
-            return UInt64(clamping: max(0, Int64(clamping: timestamp) + correction.offsets[index]))
+            return Int64.shift(timestamp, by: correction.offsets[index])
         }
 
         let traceID = checkTraceIDs()
@@ -69,7 +69,7 @@ struct TraceInspection {
         var lastEnd: UInt64?
         for index in spans.indices {
             guard let start = starts[index] else { continue }
-            let end = start + (spans[index].duration ?? 0)
+            let end = ZipkinSpanTime.end(start, spans[index].duration)
             firstStart = min(firstStart ?? start, start)
             lastEnd = max(lastEnd ?? end, end)
         }

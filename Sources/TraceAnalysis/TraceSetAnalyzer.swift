@@ -85,13 +85,13 @@ struct TraceSetAnalyzer {
         func startTime(_ location: Location) -> UInt64 { inspections[location.trace].starts[location.span] ?? 0 }
         // Prefer the candidate that started last before the root: the innermost caller.
         func latest(_ candidates: [Location]) -> Location? {
-            let before = candidates.filter { startTime($0) <= rootStart + tolerance }
+            let before = candidates.filter { startTime($0) <= rootStart.plus(tolerance) }
             return (before.isEmpty ? candidates : before).max { startTime($0) < startTime($1) }
         }
         // A caller is still running when its callee starts.
         func running(_ location: Location) -> Bool {
             let start = startTime(location)
-            return start <= rootStart + tolerance && rootStart <= start + (span(location).duration ?? 0) + tolerance
+            return start <= rootStart.plus(tolerance) && rootStart <= ZipkinSpanTime.end(start, span(location).duration).plus(tolerance)
         }
 
         if root.kind == .client && root.isProxySpan {

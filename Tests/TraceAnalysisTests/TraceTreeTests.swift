@@ -74,3 +74,25 @@ struct TraceTreeTests {
         #expect(TraceTree(spans).depths().max() == 9_999)
     }
 }
+
+@Suite("hostile input")
+struct HostileInputTests {
+    @Test("times near UInt64.max give a verdict and a waterfall, never a trap")
+    func extremeTimes() {
+        let trace = SpanFactory.traceA
+        let spans = [
+            ZipkinSpan(traceID: trace, id: SpanFactory.id(1), kind: .server, timestamp: .max - 1, duration: .max, localEndpoint: .init(serviceName: "a")),
+            ZipkinSpan(traceID: trace, id: SpanFactory.id(2), parentID: SpanFactory.id(1), kind: .client, timestamp: 1, duration: .max,
+                       localEndpoint: .init(serviceName: "a"), remoteEndpoint: .init(serviceName: "b")),
+            ZipkinSpan(traceID: trace, id: SpanFactory.id(2), parentID: SpanFactory.id(1), kind: .server, timestamp: .max, duration: 1,
+                       localEndpoint: .init(serviceName: "b"), shared: true),
+            ZipkinSpan(traceID: trace, id: SpanFactory.id(3), parentID: SpanFactory.id(2), timestamp: 2, localEndpoint: .init(serviceName: "c")),
+        ]
+        let verdict = TraceAnalyzer.analyze(spans)
+        #expect(verdict.spanCount == 4)
+        let text = ASCIIWaterfall.render(spans: spans, verdict: verdict, width: 100)
+        #expect(text.contains("Trace "))
+        #expect(DurationText.format(.max) == "18446744073710s")
+        #expect(DurationText.format(999_999) == "1.00s")
+    }
+}
