@@ -1,0 +1,98 @@
+import ArgumentParser
+import Collector
+import Hummingbird
+import Logging
+import SpanStore
+
+/// `tracelab collector …` (and `tracelab-collector …`): the Zipkin-compatible collector with
+/// its query API and web UI.
+struct CollectorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collector",
+        abstract: "Run the Zipkin-compatible collector: POST /api/v2/spans, the Zipkin v2 query API, verdicts and the web UI at /.",
+        discussion: """
+        Storage: 'memory' (bounded by --max-spans, oldest traces evicted first) or 'sqlite:PATH' \
+        (one file, WAL, survives a restart). --retention drops traces older than a duration such \
+        as 30m, 24h or 7d.
+        """
+    )
+
+    @Option(help: "Address to listen on (HOST:PORT).")
+    var listen: String = "127.0.0.1:9411"
+
+    @Option(help: "memory or sqlite:PATH.")
+    var storage: String = "memory"
+
+    @Option(help: "Most spans kept; the oldest traces are evicted beyond it.")
+    var maxSpans: Int = 1_000_000
+
+    @Option(help: "How long a trace is kept after its newest span (e.g. 30m, 24h, 7d).")
+    var retention: String?
+
+    @Option(help: "Largest accepted request body in bytes; bigger bodies get 413.")
+    var maxBodyBytes: Int = 16 * 1024 * 1024
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func makeConfiguration() throws(CollectorError) -> CollectorConfiguration {
+        let address = try CollectorConfiguration.parseListen(listen)
+        guard maxSpans >= 1 else { throw CollectorError(.invalidMaxSpans(maxSpans)) }
+        return CollectorConfiguration(
+            host: address.host, port: address.port,
+            storage: try CollectorConfiguration.Storage(parsing: storage),
+            maxSpans: maxSpans,
+            retentionSeconds: try retention.map { (text: String) throws(CollectorError) in try CollectorConfiguration.parseDuration(text) },
+            maxBodyBytes: maxBodyBytes
+        )
+    }
+
+    func validate() throws {
+        do {
+            _ = try makeConfiguration()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown --log-level '\(logLevel)'; use trace, debug, info, notice, warning, error or critical")
+        }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024, got \(maxBodyBytes)") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tracelab.collector")
+        let configuration = try makeConfiguration()
+        let store: any SpanStorage
+        do {
+            store = try makeSpanStore(configuration: configuration)
+        } catch {
+            throw CollectorStartError(message: "cannot open storage \(configuration.storage): \(error.description)")
+        }
+        let application = buildCollectorApplication(configuration: configuration, store: store, logger: logger)
+        logger.info("collector starting", metadata: [
+            "listen": "\(configuration.host):\(configuration.port)", "storage": "\(configuration.storage)",
+            "maxSpans": "\(configuration.maxSpans)", "retentionSeconds": "\(configuration.retentionSeconds.map(String.init) ?? "none")",
+        ])
+        do {
+            try await application.runService()
+        } catch {
+            let text = "\(error)"
+            if text.contains("in use") || text.contains("EADDRINUSE") {
+                throw CollectorStartError(message: "cannot listen on \(listen): the address is in use; stop what holds it or pass another --listen")
+            }
+            throw CollectorStartError(message: "collector stopped: \(text)")
+        }
+    }
+}
+
+/// Why the collector could not start or stopped, printed by ArgumentParser as `Error: …`.
+struct CollectorStartError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
