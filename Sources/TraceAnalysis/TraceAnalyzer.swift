@@ -13,7 +13,8 @@ import Zipkin
 /// How causes are inferred from one trace alone:
 /// - the trace starts at a sidecar's CLIENT span (`component: proxy`): the app called out
 ///   without trace headers and its sidecar started a new trace → `missing-context`
-///   (`TraceSetAnalyzer` refines this to `missing-b3` or `missing-headers` with other traces);
+///   (`TraceSetAnalyzer` refines this to `missing-b3` or `missing-trace-headers` with other
+///   traces);
 /// - a CLIENT span nobody answered: `upstream-failed` when it carries an error (the call
 ///   never reached the callee: fault abort, refused connection), else `missing-span`
 ///   (refined to `format-mismatch` when the callee's SERVER span turns up in another trace);
@@ -24,10 +25,17 @@ import Zipkin
 ///   passed its incoming B3 ids straight to the next service (`bypassed-sidecar`); from one
 ///   service with different request ids: a client replayed the same headers (`reused-context`);
 /// - `guid:x-request-id` absent on a sidecar span below one that had it: `missing-request-id`;
-///   different: `new-request-id`, named at the hop where it changed;
+///   different: `new-request-id`, named at the hop where it changed. TraceLab's and Envoy's
+///   sidecars make up an id when the app sent none, so an app that drops x-request-id and
+///   one that sends a new one both show as `new-request-id`: the spans cannot tell them apart;
 /// - debug on above a hop and off below: `missing-sampled` (the app dropped `x-b3-flags` /
 ///   `x-b3-sampled` and the next sidecar decided again). OpenTelemetry SDK spans are ignored
-///   here because its Zipkin exporter marks every sampled span debug.
+///   here because its Zipkin exporter marks every sampled span debug. Without debug a lost
+///   sampling decision is invisible while the next sidecar samples 100 %; below 100 % it
+///   shows as a CLIENT span nobody answered (`missing-span`): a span that was never recorded
+///   cannot say why;
+/// - a call that failed before the callee answered names why from `response_flags`
+///   (`FI` injected abort, `UF` connection failure, `UT` timeout, `NR` no route).
 public enum TraceAnalyzer {
     /// Analyses the spans of one trace (any order, any batching).
     public static func analyze(_ spans: [ZipkinSpan], options: TraceAnalysisOptions = .init()) -> TraceVerdict {

@@ -4,24 +4,31 @@ import Zipkin
 ///
 /// A request whose context was lost at a hop becomes two traces: the caller's part and a new
 /// trace that starts at the hop. Each trace alone only shows a loose end (a CLIENT span nobody
-/// answered, or a trace starting at a sidecar's outbound call). This links the two halves:
+/// answered, or a trace starting at a sidecar's outbound call). This links the two halves,
+/// from the strongest evidence to the weakest:
 ///
-/// - a trace that starts with a SERVER span of S, and another trace holding an unanswered
-///   CLIENT span calling S with the same `guid:x-request-id`: both sidecars saw the call, the
-///   callee's could not read the context the caller's sent → `format-mismatch` (e.g. only
-///   traceparent forwarded while the next sidecar reads only B3);
 /// - a trace that starts with a sidecar CLIENT span of P calling S, and another trace holding a
-///   span of P with the same request id: the P app dropped the trace headers but kept
+///   span of P with the same `guid:x-request-id` (the app's own span of the call, else the
+///   latest P span that began before it): the P app dropped the trace headers but kept
 ///   x-request-id → `missing-b3`;
-/// - the same start with no other span sharing its request id, but exactly one other trace
-///   with a span of the same P node running at that moment: the app dropped every header,
-///   x-request-id too → `missing-headers` (matched by time, so named as likely);
-/// - a trace that starts with a SERVER span of S whose request id is also on spans of
-///   another service in another trace, but no CLIENT span calls S: the caller's CLIENT span is
-///   missing or the app bypassed its sidecar → `missing-context`.
+/// - a trace that starts with a SERVER span of S, and another trace holding an unanswered
+///   CLIENT span calling S with the same request id: both sidecars saw the call, the callee's
+///   could not read the context the caller's sent → `format-mismatch` (e.g. only traceparent
+///   forwarded while the next sidecar reads only B3);
+/// - the sidecar-CLIENT start with no other span sharing its request id, while exactly one
+///   other trace has a SERVER span of the same P node running at that moment: the app dropped
+///   every header, x-request-id too → `missing-trace-headers`, linked by time (so "likely").
+///   With several such requests running the cause is still `missing-trace-headers`, but the
+///   caller's trace cannot be named;
+/// - a trace that starts with a SERVER span of S whose request id is on a span of another
+///   service, in another trace, that was running then, but no CLIENT span calls S: the
+///   caller's CLIENT span is missing or the app bypassed its sidecar → `missing-context`.
 ///
-/// The loose-end findings of both traces are replaced by `split-hop` findings that name the
-/// hop, the cause and the other trace.
+/// A caller must have started before its callee's trace (within the skew tolerance); another
+/// call of the same request that was answered is never taken as the caller, and a request
+/// replayed later with the same x-request-id is not a split. The loose-end findings of both
+/// traces are replaced by `split-hop` findings that name the hop, the cause and the other
+/// trace.
 struct TraceSetAnalyzer {
     var options: TraceAnalysisOptions
 
