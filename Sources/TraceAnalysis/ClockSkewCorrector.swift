@@ -6,7 +6,8 @@ import Zipkin
 /// A span whose clock domain (its `node_id`, else its service) differs from its parent's and
 /// that lies outside the parent's time by more than the tolerance is centred in the parent:
 /// the difference of the two durations is split evenly between the request and the response
-/// network time. The offset found is then applied to every span of that domain in the trace
+/// network time. A child that starts within its parent but runs longer is not skew: its
+/// caller gave up (a timeout) and the callee carried on. The offset found is then applied to every span of that domain in the trace
 /// (one process has one clock), and children of other domains are judged against the
 /// corrected times. A child longer than its parent cannot be centred; its start is aligned.
 struct ClockSkewCorrector {
@@ -76,7 +77,13 @@ struct ClockSkewCorrector {
         let parentDuration = Int64(clamping: parentDurationRaw)
         let parentEnd = parentStart.plus(parentDuration)
         let childEnd = childStartSigned.plus(childDuration)
-        guard childStartSigned.plus(tolerance) < parentStart || childEnd > parentEnd.plus(tolerance) else { return nil }
+        let startsBefore = childStartSigned.plus(tolerance) < parentStart
+        let startsAfterEnd = childStartSigned > parentEnd.plus(tolerance)
+        let endsAfter = childEnd > parentEnd.plus(tolerance)
+        // A callee cannot start before its caller or after the caller finished. One that
+        // starts in time but ends late is skewed only if it would fit: a longer callee is a
+        // caller that gave up (a timeout), not a clock.
+        guard startsBefore || startsAfterEnd || (endsAfter && childDuration <= parentDuration) else { return nil }
         if childDuration <= parentDuration {
             let latency = (parentDuration - childDuration) / 2
             return parentStart.plus(latency).minus(childStartSigned)

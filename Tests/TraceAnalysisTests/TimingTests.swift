@@ -57,6 +57,31 @@ struct TimingTests {
         #expect(verdict.findings.isEmpty)
     }
 
+    @Test("a callee that outlives a caller who timed out is not clock skew")
+    func timeout() {
+        var spans = F.bookinfoB3()
+        spans[5].duration = 10_000  // reviews gave up on ratings after 10 ms (504)
+        spans[5].tags["http.status_code"] = "504"
+        spans[5].tags["response_flags"] = "UT"
+        let verdict = TraceAnalyzer.analyze(spans)
+        #expect(verdict.clockSkew.isEmpty)
+        #expect(verdict.complete)
+    }
+
+    @Test("a callee whose start is after its caller finished has a clock running ahead")
+    func startsAfterCallerEnded() throws {
+        let verdict = TraceAnalyzer.analyze(Self.skewedBookinfo(shift: 60))
+        let estimate = try #require(verdict.clockSkew.first)
+        #expect(estimate.offsetMicroseconds == -60_000)
+    }
+
+    @Test("a clock a little ahead shows only as a late end, and is still found")
+    func smallSkew() throws {
+        let verdict = TraceAnalyzer.analyze(Self.skewedBookinfo(shift: 5))
+        let estimate = try #require(verdict.clockSkew.first)
+        #expect(estimate.offsetMicroseconds == -5_000)
+    }
+
     @Test("the tolerance is an option")
     func toleranceOption() {
         let spans = Self.skewedBookinfo(shift: 5)
