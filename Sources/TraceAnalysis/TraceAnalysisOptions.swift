@@ -13,16 +13,23 @@ public struct TraceAnalysisOptions: Hashable, Sendable {
     /// them needs no SERVER counterpart. Matched against the callee's service name or
     /// `upstream_cluster`.
     public var uninstrumentedServices: Set<String>
+    /// Services (or node ids) where requests enter the mesh (`productpage`, `service-a`).
+    /// When set, a trace whose root SERVER span belongs to another service is a fragment:
+    /// its caller's context was lost and the start of the request is in another trace.
+    /// Empty: any service may start a trace.
+    public var entryServices: Set<String>
 
     public init(
         expectedHops: [HopPattern] = [],
         expectedSpanCount: Int? = nil,
         clockSkewToleranceMicroseconds: UInt64 = 1_000,
-        uninstrumentedServices: Set<String> = []
+        uninstrumentedServices: Set<String> = [],
+        entryServices: Set<String> = []
     ) {
         self.expectedHops = expectedHops
         self.expectedSpanCount = expectedSpanCount
         self.clockSkewToleranceMicroseconds = clockSkewToleranceMicroseconds
         self.uninstrumentedServices = Set(uninstrumentedServices.map { $0.lowercased() })
+        self.entryServices = Set(entryServices.map { $0.lowercased() })
     }
 }

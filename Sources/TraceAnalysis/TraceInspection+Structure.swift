@@ -39,6 +39,18 @@ extension TraceInspection {
                 code: .missingContext, spanIDs: [span.id.hex], brokenLink: true
             ))
         }
+        if !options.entryServices.isEmpty {
+            for root in tree.roots where spans[root].kind != .client {
+                let span = spans[root]
+                if options.entryServices.contains(span.serviceLabel) || span.nodeID.map(options.entryServices.contains) == true { continue }
+                let entries = options.entryServices.sorted().joined(separator: ", ")
+                add(TraceFinding(
+                    kind: .fragment, severity: .error, hop: "? -> \(span.serviceLabel)",
+                    cause: "This trace starts at \(span.nodeLabel), but requests enter at \(entries): the call into \(span.serviceLabel) arrived without a trace context its sidecar could read, so it started a new trace. The first part of the request is in another trace.",
+                    code: .missingContext, spanIDs: [span.id.hex], brokenLink: true
+                ))
+            }
+        }
         guard tree.roots.count > 1 else { return }
         let services = tree.roots.map { spans[$0].nodeLabel }
         add(TraceFinding(

@@ -42,7 +42,12 @@ extension ZipkinSpan {
     /// Who a CLIENT span called when its SERVER side is unknown.
     var calleeGuess: String {
         if let remote = remoteServiceName { return remote }
-        if let cluster = tags["upstream_cluster"], !cluster.isEmpty { return cluster.lowercased() }
+        if let cluster = tags["upstream_cluster"], !cluster.isEmpty {
+            // Istio style `outbound|9080||ratings.default.svc.cluster.local`: the host's first label.
+            let host = cluster.split(separator: "|", omittingEmptySubsequences: false).last ?? Substring(cluster)
+            let name = host.split(separator: ".").first.map(String.init) ?? String(host)
+            return name.isEmpty ? "?" : name.lowercased()
+        }
         return "?"
     }
 }

@@ -97,6 +97,12 @@ let findingCases: [FindingCase] = [
         kind: .fragment, code: .missingContext, hop: "reviews-v2 -> ratings", brokenLink: true
     ),
     FindingCase(
+        name: "a trace starting at a service that is not an entry of the lab is a fragment",
+        spans: SplitFixtures.formatMismatchB,
+        options: TraceAnalysisOptions(entryServices: ["productpage", "service-a"]),
+        kind: .fragment, code: .missingContext, hop: "? -> ratings", brokenLink: true
+    ),
+    FindingCase(
         name: "a new x-request-id below reviews-v2",
         spans: changing(F.bookinfoB3(), where: isRatingsCall) { $0.tags["guid:x-request-id"] = F.otherRequestID },
         kind: .requestIDMismatch, code: .newRequestID, hop: "reviews-v2 -> ratings", brokenLink: false
@@ -179,6 +185,22 @@ struct FindingTests {
         #expect(verdict.traceID == F.traceA.hex)
         #expect(verdict.findings.map(\.kind) == [.mixedTraceIDs])
         #expect(verdict.findings.first?.severity == .warning)
+    }
+
+    @Test("entry services accept the lab's entries by service or node id")
+    func entries() {
+        #expect(TraceAnalyzer.analyze(F.bookinfoB3(), options: .init(entryServices: ["productpage"])).complete)
+        #expect(TraceAnalyzer.analyze(F.bookinfoB3(), options: .init(entryServices: ["ProductPage-v1"])).complete)
+        #expect(TraceAnalyzer.analyze(SplitFixtures.formatMismatchB).complete)
+    }
+
+    @Test("Istio-style upstream clusters name the callee when the remote endpoint is missing")
+    func istioCluster() throws {
+        var spans = without(F.bookinfoB3()) { $0.kind == .server && $0.localServiceName == "ratings" }
+        let index = try #require(spans.firstIndex { $0.kind == .client && $0.remoteServiceName == "ratings" })
+        spans[index].remoteEndpoint = nil
+        spans[index].tags["upstream_cluster"] = "outbound|9080||ratings.default.svc.cluster.local"
+        #expect(TraceAnalyzer.analyze(spans).findings.first?.hop == "reviews-v2 -> ratings")
     }
 
     @Test("OpenTelemetry's debug flag on every sampled span is not a sampling mismatch")

@@ -132,6 +132,12 @@ struct SplitHopTests {
         #expect(callerSide.map(\.kind) == [.splitHop])
         #expect(callerSide.first?.cause.contains("only traceparent") == true)
         #expect(set.traces[1].findings.map(\.kind) == [.splitHop])
+
+        // With the lab's entries known, the callee's trace alone is already a fragment; linked,
+        // the fragment becomes the split.
+        let options = TraceAnalysisOptions(entryServices: ["productpage"])
+        let withEntries = TraceAnalyzer.analyze(traces: [SplitFixtures.formatMismatchA, SplitFixtures.formatMismatchB], options: options)
+        #expect(withEntries.traces[1].findings.map(\.kind) == [.splitHop])
     }
 
     @Test("analysing spans of many traces groups them by trace id first")
