@@ -99,14 +99,14 @@ extension TraceInspection {
 
     mutating func reportSkew() {
         for (position, estimate) in skew.estimates.enumerated() {
-            let measured = spans[skew.measuredAt[position]]
             let amount = DurationText.format(UInt64(estimate.offsetMicroseconds.magnitude))
-            let caller = estimate.hop.split(separator: " -> ").first.map(String.init) ?? "its caller"
+            let other = skew.references[position]
             let direction = estimate.offsetMicroseconds < 0 ? "ahead of" : "behind"
             let moved = estimate.offsetMicroseconds < 0 ? "back" : "forward"
+            let count = estimate.adjustedSpanCount
             add(TraceFinding(
                 kind: .clockSkew, severity: .warning, hop: estimate.hop,
-                cause: "\(estimate.service)'s clock is about \(amount) \(direction) \(caller)'s: its \(measured.kindLabel) span lies outside the call that caused it. Its \(estimate.adjustedSpanCount) span\(estimate.adjustedSpanCount == 1 ? " is" : "s are") shown moved \(moved) by \(amount).",
+                cause: "\(estimate.service)'s clock is about \(amount) \(direction) \(other)'s: calls between them start before their caller or end after it. \(estimate.service)'s \(count) span\(count == 1 ? " is" : "s are") shown moved \(moved) by \(amount).",
                 code: .clockSkew, spanIDs: ids(skew.adjustedSpans[position])
             ))
         }

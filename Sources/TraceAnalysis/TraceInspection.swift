@@ -10,7 +10,7 @@ struct TraceInspection {
     var findings: [TraceFinding] = []
     /// Skew-corrected start of each span.
     var starts: [UInt64?] = []
-    var skew = ClockSkewCorrector.Result(offsets: [], estimates: [], adjustedSpans: [], measuredAt: [])
+    var skew = ClockSkewCorrector.Result(offsets: [], estimates: [], adjustedSpans: [], references: [])
     /// Per CLIENT span: a SERVER (or a further answered CLIENT) lies below it.
     var answered: [Bool] = []
 

@@ -6,10 +6,10 @@ private typealias F = SpanFactory
 
 @Suite("clock skew, critical path and self time")
 struct TimingTests {
-    /// ratings' clock runs 2 s ahead; its app span (same service, no node id) is shifted too.
-    static func skewedBookinfo(shift: Double = 2_000) -> [ZipkinSpan] {
+    /// One service's clock runs `shift` ms ahead (ratings unless said otherwise).
+    static func skewedBookinfo(shift: Double = 2_000, service: String = "ratings") -> [ZipkinSpan] {
         F.bookinfoB3().map { span in
-            guard span.localServiceName == "ratings" else { return span }
+            guard span.localServiceName == service else { return span }
             var copy = span
             copy.timestamp = span.timestamp.map { UInt64(Int64($0) + Int64(shift * 1000)) }
             return copy
@@ -55,6 +55,25 @@ struct TimingTests {
         let verdict = TraceAnalyzer.analyze(Self.skewedBookinfo(shift: shift + 1.4))
         #expect(verdict.clockSkew.isEmpty)
         #expect(verdict.findings.isEmpty)
+    }
+
+    @Test("a service in the middle with a skewed clock is named alone, not its callees")
+    func middleSkew() throws {
+        let verdict = TraceAnalyzer.analyze(Self.skewedBookinfo(shift: 3_000, service: "reviews"))
+        #expect(verdict.complete)
+        #expect(verdict.clockSkew == [ClockSkewEstimate(service: "reviews-v2", offsetMicroseconds: -3_000_000, hop: "productpage-v1 -> reviews", adjustedSpanCount: 2)])
+        #expect(verdict.findings.count == 1)
+        #expect(verdict.criticalPath.durationMicroseconds == 100_000)
+    }
+
+    @Test("when the root's clock is the odd one out, the root is named")
+    func rootSkew() throws {
+        let verdict = TraceAnalyzer.analyze(Self.skewedBookinfo(shift: 3_000, service: "productpage"))
+        #expect(verdict.clockSkew == [ClockSkewEstimate(service: "productpage-v1", offsetMicroseconds: -3_000_000, hop: "productpage-v1 -> details", adjustedSpanCount: 3)])
+        let finding = try #require(verdict.findings.first)
+        #expect(finding.cause.hasPrefix("productpage-v1's clock is about 3.00s ahead of details-v1's"))
+        #expect(verdict.startTimestamp == F.epoch)
+        #expect(verdict.durationMicroseconds == 100_000)
     }
 
     @Test("a callee that outlives a caller who timed out is not clock skew")
