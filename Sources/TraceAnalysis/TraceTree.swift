@@ -135,7 +135,15 @@ public struct TraceTree: Sendable {
         if a.duration != b.duration { return (a.duration ?? 0) < (b.duration ?? 0) }
         if a.name != b.name { return (a.name ?? "") < (b.name ?? "") }
         if a.traceID != b.traceID { return a.traceID < b.traceID }
-        return a.tags.count < b.tags.count
+        // Distinct spans alike in all the above are rare; order them by content so the result
+        // never depends on arrival order.
+        return TraceTree.fingerprint(a) < TraceTree.fingerprint(b)
+    }
+
+    private static func fingerprint(_ span: ZipkinSpan) -> String {
+        let tags = span.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{1}")
+        let annotations = span.annotations.map { "\($0.timestamp):\($0.value)" }.joined(separator: "\u{1}")
+        return "\(span.debug)\(span.shared)|\(span.remoteEndpoint.map { "\($0)" } ?? "")|\(span.localEndpoint.map { "\($0)" } ?? "")|\(tags)|\(annotations)"
     }
 
     // A CLIENT sorts before the SERVER sharing its id and start, so the caller prints first.

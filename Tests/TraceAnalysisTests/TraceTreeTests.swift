@@ -47,6 +47,17 @@ struct TraceTreeTests {
         #expect(tree.droppedDuplicates == spans.count)
     }
 
+    @Test("spans that differ only in tags still sort the same whatever their arrival order")
+    func totalOrder() {
+        var first = F.sidecar(2, parent: 1, .client, service: "a", remote: "b", from: 1, to: 2)
+        var second = first
+        first.tags["x"] = "1"
+        second.tags["x"] = "2"
+        let root = F.sidecar(1, .server, service: "a", from: 0, to: 3)
+        #expect(TraceTree([root, first, second]).spans == TraceTree([second, first, root]).spans)
+        #expect(TraceAnalyzer.analyze([root, first, second]) == TraceAnalyzer.analyze([second, root, first]))
+    }
+
     @Test("a self-parented span and a two-span loop are cut, every span stays reachable")
     func loops() {
         let spans = [
