@@ -58,6 +58,41 @@ struct CompleteTraceTests {
         #expect(parent?.kind == .server && parent?.localServiceName == "service-b")
     }
 
+    @Test("the lab's app spans (local handler and call spans with node_id) keep the trace complete and the hops unchanged")
+    func labAppSpans() throws {
+        func appSpan(_ id: UInt64, parent: UInt64, service: String, node: String, peer: String? = nil, from: Double, to: Double) -> ZipkinSpan {
+            var span = SpanFactory.app(id, parent: parent, nil, service: service, from: from, to: to)
+            span.tags = ["component": "app", "node_id": node, "guid:x-request-id": SpanFactory.requestID]
+            if let peer { span.tags["peer.service"] = peer }
+            return span
+        }
+        var spans = SpanFactory.bookinfoB3()
+        spans.append(appSpan(20, parent: 3, service: "reviews", node: "reviews-v2", from: 37, to: 93))
+        spans.append(appSpan(21, parent: 20, service: "reviews", node: "reviews-v2", peer: "ratings", from: 49, to: 81))
+        let client = try #require(spans.firstIndex { $0.kind == .client && $0.remoteServiceName == "ratings" })
+        spans[client].parentID = SpanFactory.id(21)
+        let verdict = TraceAnalyzer.analyze(spans)
+        #expect(verdict.complete, "\(verdict.findings)")
+        #expect(verdict.hops.map(\.label) == ["productpage-v1 -> details", "productpage-v1 -> reviews", "reviews-v2 -> ratings"])
+        let tree = TraceTree(spans)
+        let call = try #require(tree.spans.firstIndex { $0.id.value == 21 })
+        #expect(tree.parents[call].map { tree.spans[$0].id.value } == 20)
+        let handler = try #require(tree.spans.firstIndex { $0.id.value == 20 })
+        #expect(tree.parents[handler].map { tree.spans[$0].kind } == .server)
+
+        // new-request-id with app spans: the call span keeps the old id, the sidecar's has the new one.
+        spans = spans.map { span in
+            var copy = span
+            if span.isProxySpan && (span.remoteServiceName == "ratings" || span.localServiceName == "ratings") {
+                copy.tags["guid:x-request-id"] = SpanFactory.otherRequestID
+            }
+            return copy
+        }
+        let changed = TraceAnalyzer.analyze(spans)
+        #expect(changed.findings.map(\.hop) == ["reviews-v2 -> ratings"])
+        #expect(changed.findings.map(\.code) == [.newRequestID])
+    }
+
     @Test("expected hops match by service or node id")
     func expectedHopsPresent() throws {
         let options = TraceAnalysisOptions(
