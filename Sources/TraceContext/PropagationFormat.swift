@@ -43,6 +43,11 @@ public enum PropagationFormat: String, CaseIterable, Hashable, Sendable, CustomS
 /// An unknown name in a propagation format list.
 public struct PropagationFormatListError: Error, Hashable, Sendable, CustomStringConvertible {
     public let unknown: String
+
+    public init(unknown: String) {
+        self.unknown = unknown
+    }
+
     public var description: String {
         "unknown propagation format '\(unknown)'; use a comma-separated list of \(PropagationFormat.allCases.map(\.rawValue).joined(separator: ", "))"
     }

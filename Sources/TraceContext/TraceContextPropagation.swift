@@ -83,6 +83,11 @@ public struct TraceContextPropagation: Sendable, Hashable {
                     adopt(try OTSpanContextHeader.extract(value), format: format, into: &result)
                 }
             } catch {
+                // B3 multi throws before it can say it was present: its headers were there,
+                // only invalid, and the proxy must still write B3 back.
+                if format == .b3Multi && result.formatsPresent.last != .b3Multi {
+                    result.formatsPresent.append(format)
+                }
                 result.errors.append(error)
             }
         }

@@ -159,11 +159,15 @@ struct JSONByteReader {
                     name = try readOptionalString()
                 case .kind:
                     field = "kind"
-                    if let text = try readOptionalString() {
-                        guard let value = ZipkinSpan.Kind(rawValue: text) else {
-                            throw error(.invalidField("kind '\(text)' is not CLIENT, SERVER, PRODUCER or CONSUMER"))
+                    if try !consumeNull() {
+                        let (start, end, escaped) = try readRawString(expecting: "a span kind")
+                        if !escaped && matches("CLIENT", start, end) { kind = .client }
+                        else if !escaped && matches("SERVER", start, end) { kind = .server }
+                        else if !escaped && matches("PRODUCER", start, end) { kind = .producer }
+                        else if !escaped && matches("CONSUMER", start, end) { kind = .consumer }
+                        else {
+                            throw error(.invalidField("kind '\(text(start, end))' is not CLIENT, SERVER, PRODUCER or CONSUMER"), at: start)
                         }
-                        kind = value
                     }
                 case .timestamp:
                     field = "timestamp"

@@ -75,11 +75,12 @@ public struct ZipkinJSONEncoder: Sendable {
             writer.literal(",\"duration\":")
             writer.decimal(duration)
         }
-        if let endpoint = span.localEndpoint {
+        // An endpoint with nothing in it is left out, as openzipkin does; it decodes as nil.
+        if let endpoint = span.localEndpoint, !endpoint.isEmpty {
             writer.literal(",\"localEndpoint\":")
             write(endpoint, into: &writer)
         }
-        if let endpoint = span.remoteEndpoint {
+        if let endpoint = span.remoteEndpoint, !endpoint.isEmpty {
             writer.literal(",\"remoteEndpoint\":")
             write(endpoint, into: &writer)
         }

@@ -1,0 +1,96 @@
+import Testing
+import TraceContext
+import Zipkin
+
+/// What real tracers send that a strict reading of the API would refuse, and the decoder
+/// accepts on purpose.
+@Suite("Zipkin decoder leniency")
+struct ZipkinLenientDecodingTests {
+    let decoder = ZipkinJSONDecoder()
+
+    @Test("unknown fields of any shape are skipped, at every level")
+    func unknownFields() throws {
+        let json = #"""
+        [{"traceId":"0000000000000001","extra":{"a":[1,2,{"b":null}],"c":"\"}"},"id":"0000000000000002",
+          "localEndpoint":{"serviceName":"a","zone":"eu","nested":[[[]]]},
+          "annotations":[{"timestamp":1,"value":"x","endpoint":{"serviceName":"old"}}],
+          "tags":{"k":"v"},"more":-1.5e3,"flag":true,"nothing":null}]
+        """#
+        let span = try #require(try decoder.decodeSpans(json).first)
+        #expect(span.id.value == 2)
+        #expect(span.localEndpoint == ZipkinEndpoint(serviceName: "a"))
+        #expect(span.annotations == [ZipkinAnnotation(timestamp: 1, value: "x")])
+        #expect(span.tags == ["k": "v"])
+    }
+
+    @Test("null means absent for every optional field")
+    func nulls() throws {
+        let json = #"""
+        [{"traceId":"0000000000000001","id":"0000000000000002","parentId":null,"name":null,"kind":null,
+          "timestamp":null,"duration":null,"localEndpoint":null,"remoteEndpoint":{"serviceName":null,"ipv4":null,"ipv6":null,"port":null},
+          "annotations":null,"tags":{"a":null,"b":"1"},"debug":null,"shared":null}]
+        """#
+        let span = try #require(try decoder.decodeSpans(json).first)
+        #expect(span == ZipkinSpan(traceID: try #require(TraceID(low: 1)), id: try #require(SpanID(2)), tags: ["b": "1"]))
+    }
+
+    @Test("keys in any order give the same span")
+    func keyOrder() throws {
+        let a = try decoder.decodeSpans(#"[{"traceId":"00000000000000ab","id":"00000000000000cd","kind":"CLIENT","name":"n","tags":{"x":"1"}}]"#)
+        let b = try decoder.decodeSpans(#"[{"tags":{"x":"1"},"name":"n","kind":"CLIENT","id":"00000000000000cd","traceId":"00000000000000ab"}]"#)
+        #expect(a == b)
+    }
+
+    @Test("short ids are left-padded, as openzipkin does", arguments: [
+        ("1", "2", "0000000000000001", "0000000000000002"),
+        ("abc", "def", "0000000000000abc", "0000000000000def"),
+        ("10000000000000001", "1", "00000000000000010000000000000001", "0000000000000001"),
+    ])
+    func shortIDs(trace: String, id: String, traceHex: String, idHex: String) throws {
+        let span = try #require(try decoder.decodeSpans(#"[{"traceId":"\#(trace)","id":"\#(id)"}]"#).first)
+        #expect(span.traceID.hex == traceHex)
+        #expect(span.id.hex == idHex)
+    }
+
+    @Test("an all-zero parentId means no parent")
+    func zeroParent() throws {
+        let span = try #require(try decoder.decodeSpans(#"[{"traceId":"1","id":"2","parentId":"0000000000000000"}]"#).first)
+        #expect(span.parentID == nil)
+    }
+
+    @Test("number and boolean tag values are kept as their text")
+    func nonStringTags() throws {
+        let span = try #require(try decoder.decodeSpans(#"[{"traceId":"1","id":"2","tags":{"status":200,"ratio":0.5,"neg":-3,"exp":1e3,"ok":true,"bad":false}}]"#).first)
+        #expect(span.tags == ["status": "200", "ratio": "0.5", "neg": "-3", "exp": "1e3", "ok": "true", "bad": "false"])
+    }
+
+    @Test("fractional or exponent timestamps are truncated to microseconds")
+    func fractionalNumbers() throws {
+        let span = try #require(try decoder.decodeSpans(#"[{"traceId":"1","id":"2","timestamp":1.7953694106511621E15,"duration":12.9}]"#).first)
+        #expect(span.timestamp == 1_795_369_410_651_162)
+        #expect(span.duration == 12)
+    }
+
+    @Test("IPv4 and IPv6 endpoints with ports, service names lower-cased")
+    func endpoints() throws {
+        let json = #"[{"traceId":"1","id":"2","localEndpoint":{"serviceName":"Reviews","ipv4":"10.1.2.3","port":9080},"remoteEndpoint":{"serviceName":"ratings","ipv6":"2001:db8::c001","port":443}}]"#
+        let span = try #require(try decoder.decodeSpans(json).first)
+        #expect(span.localEndpoint == ZipkinEndpoint(serviceName: "reviews", ipv4: "10.1.2.3", port: 9080))
+        #expect(span.remoteEndpoint == ZipkinEndpoint(serviceName: "ratings", ipv6: "2001:db8::c001", port: 443))
+        #expect(span.localServiceName == "reviews")
+        #expect(span.remoteServiceName == "ratings")
+    }
+
+    @Test("escapes in strings are decoded, surrogate pairs included")
+    func escapes() throws {
+        let span = try #require(try decoder.decodeSpans(#"[{"traceId":"1","id":"2","name":"a\"b\\c\/d\n\t\u00e9\ud83d\ude00","tags":{"k\u0031":"\b\f\r"}}]"#).first)
+        #expect(span.name == "a\"b\\c/d\n\té😀")
+        #expect(span.tags == ["k1": "\u{8}\u{C}\r"])
+    }
+
+    @Test("a single span object decodes with decodeSpan")
+    func singleSpan() throws {
+        let span = try decoder.decodeSpan(Array(#" {"traceId":"1","id":"2"} "#.utf8))
+        #expect(span.id.value == 2)
+    }
+}
