@@ -10,6 +10,7 @@ public struct TraceLabCommand: AsyncParsableCommand {
         commandName: "tracelab",
         abstract: "A service-mesh tracing lab: Swift services, tracing sidecars, a Zipkin collector and a scenario runner.",
         subcommands: [
+            BenchCommand.self,
             CollectorCommand.self,
             ProxyCommand.self,
         ]
