@@ -28,27 +28,35 @@ public struct ExpectedSpans: Hashable, Sendable {
         for instance in entry.instances {
             let server = SpanSignature(kind: .server, service: entry.rawValue, node: instance.nodeID)
             for rest in expand(instance, setup: scenario.setup) {
-                alternatives.append([server] + rest)
+                alternatives.append([server] + handlerSpans(instance, setup: scenario.setup) + rest)
             }
         }
         return ExpectedSpans(alternatives: Array(Set(alternatives.map { $0.sorted() })).sorted { $0.lexicographicallyPrecedes($1) },
                              allowsUnrecorded: unrecorded)
     }
 
+    /// The app's handler span, when the lab runs with app spans.
+    static func handlerSpans(_ instance: ServiceInstance, setup: ScenarioSetup) -> [SpanSignature] {
+        setup.appSpans ? [SpanSignature(kind: .app, service: instance.service.rawValue, node: instance.nodeID)] : []
+    }
+
     /// The spans below `instance`'s SERVER span, one list per possible outcome.
     static func expand(_ instance: ServiceInstance, setup: ScenarioSetup) -> [[SpanSignature]] {
         var outcomes: [[SpanSignature]] = [[]]
         for call in LabTopology.calls(madeBy: instance) {
-            let client = SpanSignature(kind: .client, service: instance.service.rawValue, node: instance.nodeID, remote: call.callee.rawValue)
+            var client = [SpanSignature(kind: .client, service: instance.service.rawValue, node: instance.nodeID, remote: call.callee.rawValue)]
+            if setup.appSpans {
+                client.append(SpanSignature(kind: .app, service: instance.service.rawValue, node: instance.nodeID, remote: call.callee.rawValue))
+            }
             var callOutcomes: [[SpanSignature]] = []
             let abortPercent = setup.faults[call.callee]?.abort?.percent ?? 0
-            if abortPercent > 0 { callOutcomes.append([client]) }
+            if abortPercent > 0 { callOutcomes.append(client) }
             if abortPercent < 100 {
                 for (version, weight) in setup.weights(for: call.callee) where weight > 0 {
                     let callee = ServiceInstance(service: call.callee, version: version)
                     let server = SpanSignature(kind: .server, service: call.callee.rawValue, node: callee.nodeID)
                     for below in expand(callee, setup: setup) {
-                        callOutcomes.append([client, server] + below)
+                        callOutcomes.append(client + [server] + handlerSpans(callee, setup: setup) + below)
                     }
                 }
             }

@@ -21,6 +21,9 @@ public struct HopObservation: Hashable, Sendable {
 
     /// x-request-id on the caller's SERVER span equals the one on the CLIENT span.
     public var sameRequestID: Bool? {
+        // A call that could not be attributed to the request by trace id nor by request id
+        // lost both.
+        if client == nil, callerServer != nil { return false }
         guard let a = callerServer?.tags[Self.requestIDTag], let b = client?.tags[Self.requestIDTag] else { return nil }
         return a == b
     }
@@ -64,6 +67,7 @@ public struct HopObservation: Hashable, Sendable {
             let fallbackCaller = callerServer ?? spans.first { span in
                 span.kind == .server && hop.caller.matches(service: span.localServiceName, nodeID: span.tags["node_id"])
             }
+            if let fallbackCaller { callersSeen.insert(SpanKey(fallbackCaller)) }
             let server = index.joinedServer(of: client, service: hop.callee)
             result.append(HopObservation(hop: hop, callerServer: fallbackCaller, client: client, server: server, joinedToCaller: callerServer != nil))
         }

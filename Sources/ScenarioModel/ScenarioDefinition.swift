@@ -61,10 +61,17 @@ public struct ScenarioSetup: Hashable, Sendable {
     public var sampling: Double?
     /// Stop the collector while the traffic runs (spans dropped and counted by the sidecars).
     public var collectorDown: Bool
+    /// Lab option: the sidecars' `--propagation` list (`b3multi,b3single` for a B3-only mesh
+    /// like Istio's Envoy). No admin API changes it, so the lab must have been started with it;
+    /// `tracelab run` starts such a lab itself when none is running. Nil: the proxy default.
+    public var sidecarPropagation: String?
+    /// Lab option: apps report their own spans (`tracelab up --app-spans`).
+    public var appSpans: Bool
 
     public init(routes: [ServiceName: [String: Int]] = [:], faults: [ServiceName: FaultSpec] = [:],
                 timeouts: [ServiceName: Duration] = [:], retries: [ServiceName: Int] = [:],
-                propagation: [ServiceInstance: PropagationMode] = [:], sampling: Double? = nil, collectorDown: Bool = false) {
+                propagation: [ServiceInstance: PropagationMode] = [:], sampling: Double? = nil, collectorDown: Bool = false,
+                sidecarPropagation: String? = nil, appSpans: Bool = false) {
         self.routes = routes
         self.faults = faults
         self.timeouts = timeouts
@@ -72,6 +79,8 @@ public struct ScenarioSetup: Hashable, Sendable {
         self.propagation = propagation
         self.sampling = sampling
         self.collectorDown = collectorDown
+        self.sidecarPropagation = sidecarPropagation
+        self.appSpans = appSpans
     }
 
     public var isEmpty: Bool {

@@ -8,7 +8,7 @@ import Yams
 public enum ScenarioLoader {
     static let topKeys = ["name", "lesson", "lab", "setup", "traffic", "expect"]
     static let lessonKeys = ["title", "shows", "look_at", "try_next"]
-    static let setupKeys = ["routes", "faults", "timeouts", "retries", "propagation", "sampling", "collector"]
+    static let setupKeys = ["routes", "faults", "timeouts", "retries", "propagation", "sampling", "collector", "sidecar_propagation", "app_spans"]
     static let trafficKeys = ["path", "method", "requests", "duration", "concurrency", "rate", "headers", "context"]
 
     /// Parses `yaml`; `file` is only used in error messages and reports.
@@ -124,6 +124,17 @@ public enum ScenarioLoader {
         if let sampling = fields["sampling"] {
             setup.sampling = try sampling.fraction()
         }
+        if let list = fields["sidecar_propagation"] {
+            let text = try list.string()
+            do {
+                setup.sidecarPropagation = try PropagationFormat.parseList(text).map(\.rawValue).joined(separator: ",")
+            } catch {
+                throw list.error(.invalidValue(text, hint: error.description))
+            }
+        }
+        if let appSpans = fields["app_spans"] {
+            setup.appSpans = try appSpans.bool()
+        }
         if let collector = fields["collector"] {
             let state = try collector.string()
             guard state == "up" || state == "down" else {
@@ -140,12 +151,12 @@ public enum ScenarioLoader {
         if let delay = fields["delay"] {
             let parts = try delay.fields(allowed: ["duration", "percent"])
             guard let duration = parts["duration"] else { throw delay.child("duration", delay.node).error(.missing) }
-            fault.delay = .init(duration: try duration.duration(), percent: try parts["percent"].map { c throws(ScenarioError) in try c.fraction() * 100 } ?? 100)
+            fault.delay = .init(duration: try duration.duration(), percent: try parts["percent"].map { c throws(ScenarioError) in try c.percent() } ?? 100)
         }
         if let abort = fields["abort"] {
             let parts = try abort.fields(allowed: ["status", "percent"])
             guard let status = parts["status"] else { throw abort.child("status", abort.node).error(.missing) }
-            fault.abort = .init(status: try status.int(in: 200...599), percent: try parts["percent"].map { c throws(ScenarioError) in try c.fraction() * 100 } ?? 100)
+            fault.abort = .init(status: try status.int(in: 200...599), percent: try parts["percent"].map { c throws(ScenarioError) in try c.percent() } ?? 100)
         }
         guard fault.delay != nil || fault.abort != nil else {
             throw cursor.error(.invalidValue("empty fault", hint: "give a delay: {duration: 2s, percent: 100%} or an abort: {status: 503, percent: 50%}"))

@@ -4,14 +4,21 @@ import Zipkin
 /// service, node (version) and, for a CLIENT span, the destination. The verifier compares
 /// these multisets to know which spans of a request are still missing.
 public struct SpanSignature: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var kind: ZipkinSpan.Kind
+    /// CLIENT and SERVER spans of the sidecars; APP for an app's own local spans (`--app-spans`).
+    public enum Role: String, Hashable, Sendable {
+        case client = "CLIENT"
+        case server = "SERVER"
+        case app = "APP"
+    }
+
+    public var kind: Role
     public var service: String
     /// `node_id` of the reporting sidecar (`reviews-v2`), nil when unknown.
     public var node: String?
     /// Destination service of a CLIENT span.
     public var remote: String?
 
-    public init(kind: ZipkinSpan.Kind, service: String, node: String? = nil, remote: String? = nil) {
+    public init(kind: Role, service: String, node: String? = nil, remote: String? = nil) {
         self.kind = kind
         self.service = service
         self.node = node
@@ -21,9 +28,16 @@ public struct SpanSignature: Hashable, Sendable, Comparable, CustomStringConvert
     /// The signature of a sidecar span; nil for app spans (not reported by a proxy) and spans
     /// without a kind or service.
     public init?(span: ZipkinSpan) {
-        guard let kind = span.kind, kind == .client || kind == .server, let service = span.localServiceName else { return nil }
-        if let component = span.tags["component"], component != "proxy" { return nil }
-        self.init(kind: kind, service: service, node: span.tags["node_id"], remote: kind == .client ? span.remoteServiceName : nil)
+        guard let service = span.localServiceName else { return nil }
+        if span.tags["component"] == "app" {
+            self.init(kind: .app, service: service, node: span.tags["node_id"], remote: span.tags["peer.service"])
+            return
+        }
+        switch span.kind {
+        case .client: self.init(kind: .client, service: service, node: span.tags["node_id"], remote: span.remoteServiceName)
+        case .server: self.init(kind: .server, service: service, node: span.tags["node_id"])
+        default: return nil
+        }
     }
 
     /// Whether an observed signature stands for this expected one (an observed span without
@@ -37,7 +51,8 @@ public struct SpanSignature: Hashable, Sendable, Comparable, CustomStringConvert
         let who = node ?? service
         switch kind {
         case .client: return "CLIENT \(who) -> \(remote ?? "?")"
-        default: return "\(kind.rawValue) \(who)"
+        case .app: return remote.map { "APP \(who) call \($0)" } ?? "APP \(who) handler"
+        case .server: return "SERVER \(who)"
         }
     }
 

@@ -125,6 +125,16 @@ struct YAMLCursor {
         return value
     }
 
+    /// A percentage written `50`, `50%` or `12.5%`, within 0…100 (Istio's fault percentages).
+    func percent() throws(ScenarioError) -> Double {
+        var text = try string().trimmingSpaces()
+        if text.hasSuffix("%") { text = String(text.dropLast()).trimmingSpaces() }
+        guard let value = Double(text), value >= 0, value <= 100 else {
+            throw error(.invalidValue(try string(), hint: "write a percentage from 0 to 100, e.g. 50 or 50%"))
+        }
+        return value
+    }
+
     /// A duration such as `250ms`, `2s`, `1.5s`, `1m` (a bare number is milliseconds).
     func duration() throws(ScenarioError) -> Duration {
         let text = try string()

@@ -13,6 +13,7 @@ public struct TraceLabCommand: AsyncParsableCommand {
             BenchCommand.self,
             CollectorCommand.self,
             ProxyCommand.self,
+            RunCommand.self, TraceCommand.self, DemoCommand.self,
         ]
     )
 
