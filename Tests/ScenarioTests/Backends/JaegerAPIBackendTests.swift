@@ -26,7 +26,7 @@ struct JaegerAPIBackendTests {
         #expect(spans.count == 6)
         #expect(spans.filter { $0.parentID == nil }.map(\.localServiceName) == ["productpage"])
         let ids = Set(spans.map(\.id))
-        #expect(spans.compactMap(\.parentID).allSatisfy(ids.contains), "every parent resolves within the trace")
+        #expect(spans.compactMap(\.parentID).allSatisfy { ids.contains($0) }, "every parent resolves within the trace")
     }
 
     @Test("an unknown trace (404 'trace not found') is empty, not an error")

@@ -87,7 +87,7 @@ struct JaegerSpanMapperTests {
         let traces = try JaegerAPIBackend.decodeTraceList(try BackendFixture.response("jaeger-search-productpage.json"), url: "recorded")
         let failed = try #require(traces.first)
         #expect(failed.map(\.id.hex) == ["6b221d5bc9e6496c", "0000007c4a3e1f2b"])
-        #expect(failed.allSatisfy(\.debug))
+        #expect(failed.allSatisfy { $0.debug })
         let client = failed[1]
         let errorTag = client.tags["error"]
         #expect(errorTag == "true")
