@@ -1,3 +1,4 @@
+import Foundation
 import LabModel
 import Scenario
 import Testing
@@ -111,5 +112,39 @@ struct ComposeTopologyTests {
             let host = env == "otel" ? "otel-collector" : "jaeger"
             #expect(text.contains("ZIPKIN_URL=http://\(host):9411/api/v2/spans"))
         }
+    }
+}
+
+/// compose/lab.json is what `tracelab run --target compose` reads: ComposeLab's state, so
+/// scenarios that change routes, faults and propagation at runtime reach the compose lab's
+/// admin APIs on the published ports.
+@Suite("compose/lab.json")
+struct ComposeLabStateTests {
+    static let path = "compose/lab.json"
+
+    @Test("is ComposeLab's state (regenerate with TRACELAB_WRITE_COMPOSE_LAB_JSON=1)")
+    func matchesComposeLab() throws {
+        let expected = try ComposeLab.state()
+        if ProcessInfo.processInfo.environment["TRACELAB_WRITE_COMPOSE_LAB_JSON"] == "1" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try (try encoder.encode(expected) + Data("\n".utf8)).write(to: DeployFiles.root.appendingPathComponent(Self.path))
+        }
+        let stored = try JSONDecoder().decode(LabState.self, from: Data(try DeployFiles.text(Self.path).utf8))
+        #expect(stored == expected)
+    }
+
+    @Test("sends route changes to pods by name and admin calls to the host's published ports")
+    func addressing() throws {
+        let state = try ComposeLab.state()
+        let reviews2 = try #require(state.plan.sidecar(of: ServiceInstance(service: .reviews, version: "v2")))
+        #expect(reviews2.inbound.description == "reviews-v2:15012")
+        #expect(state.sidecar(nodeID: "reviews-v2")?.adminURL == "http://127.0.0.1:15014")
+        #expect(state.app(nodeID: "reviews-v2")?.adminURL == "http://127.0.0.1:15012/admin/propagation")
+        #expect(state.processes.allSatisfy { $0.role != .collector }, "no collector PID to signal in compose")
+        let target = try ComposeLab.target()
+        #expect(target.entries[.bookinfo] == "http://127.0.0.1:9080")
+        #expect(target.entries[.chain] == "http://127.0.0.1:8080")
+        #expect((target.backend as? ZipkinAPIBackend)?.baseURL == "http://127.0.0.1:9411")
     }
 }
