@@ -5,7 +5,10 @@ public struct BenchReportPrinter: Sendable {
     public init() {}
 
     public func header(seconds: Double, fixtures: [String], isDebugBuild: Bool) -> String {
-        var lines = ["tracelab bench codec: one thread, \(seconds) s per figure; fixtures: \(fixtures.joined(separator: ", "))"]
+        var lines = [
+            "tracelab bench codec: one thread, \(seconds) CPU-seconds per figure, rates per CPU-second (per core)",
+            "fixtures: \(fixtures.joined(separator: ", "))",
+        ]
         if isDebugBuild {
             lines.append("warning: this is a debug build; its figures are not meaningful (use swift build -c release)")
         }

@@ -6,9 +6,11 @@ public struct BenchmarkResult: Codable, Hashable, Sendable {
     public var unit: String
     /// Operations completed in the timed window.
     public var operations: UInt64
-    /// Length of the timed window.
+    /// CPU time of the benchmark thread spent in the timed window.
     public var seconds: Double
-    /// `operations / seconds`.
+    /// Wall-clock length of the same window (longer when other processes took the core).
+    public var wallSeconds: Double?
+    /// `operations / seconds`: the rate per CPU-second, i.e. per core.
     public var perSecond: Double
     /// The target for this figure, if it has one.
     public var target: Double?

@@ -15,12 +15,13 @@ public struct SpanBuffer: Sendable {
     /// Spans refused because the buffer was full.
     public private(set) var droppedFull: UInt64 = 0
 
+    /// Values below 1 are raised to 1: a flag such as `--queue-capacity 0` must not crash the
+    /// proxy (the command line should still refuse it with a message).
     public init(capacity: Int, batchSize: Int) {
-        precondition(capacity > 0 && batchSize > 0, "capacity and batch size are positive")
-        self.capacity = capacity
-        self.batchSize = batchSize
+        self.capacity = max(1, capacity)
+        self.batchSize = max(1, batchSize)
         self.spans = []
-        self.spans.reserveCapacity(min(capacity, 1024))
+        self.spans.reserveCapacity(min(self.capacity, 1024))
     }
 
     public var count: Int { spans.count - head }

@@ -66,4 +66,16 @@ struct SpanBufferTests {
         #expect(expected == next)
         #expect(buffer.droppedFull == 0)
     }
+
+    @Test("a capacity or batch size below 1 is raised to 1 instead of trapping")
+    func clamps() {
+        var buffer = SpanBuffer(capacity: 0, batchSize: -3)
+        #expect(buffer.capacity == 1)
+        #expect(buffer.batchSize == 1)
+        buffer.append(Self.span(1))
+        buffer.append(Self.span(2))
+        #expect(buffer.droppedFull == 1)
+        let batch = buffer.nextBatch().map(\.id.value)
+        #expect(batch == [1])
+    }
 }
