@@ -10,6 +10,7 @@ public struct TraceLabCommand: AsyncParsableCommand {
         commandName: "tracelab",
         abstract: "A service-mesh tracing lab: Swift services, tracing sidecars, a Zipkin collector and a scenario runner.",
         subcommands: [
+            ServiceCommand.self, UpCommand.self, DownCommand.self, StatusCommand.self,
             BenchCommand.self,
             CollectorCommand.self,
             ProxyCommand.self,
@@ -22,6 +23,18 @@ public struct TraceLabCommand: AsyncParsableCommand {
     /// Runs a role as if `tracelab ROLE arguments…` had been typed (used by the thin
     /// per-role executables so their flags are exactly `tracelab ROLE`'s).
     public static func main(role: [String]) async {
-        await main(role + Array(CommandLine.arguments.dropFirst()))
+        // Not `await main(arguments)`: that call resolves to ParsableCommand's synchronous
+        // `main(_:)`, which refuses an async root ("Asynchronous root command needs
+        // availability annotation"), even with an async `main(_:)` declared on this type.
+        do {
+            var command = try await asyncParseAsRoot(role + Array(CommandLine.arguments.dropFirst()))
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
     }
 }

@@ -1,0 +1,96 @@
+import ArgumentParser
+import AsyncHTTPClient
+import LabModel
+import LabServices
+import Logging
+
+/// `tracelab service NAME …`: runs one lab service (what `tracelab up` starts next to each
+/// sidecar, and what the per-service executables run).
+struct ServiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "service",
+        abstract: "Run one lab service: productpage, details, reviews, ratings, service-a, service-b or service-c.",
+        discussion: """
+        Outgoing calls go to the sidecar's outbound listener (--proxy) with Host: <service>, carrying the
+        trace headers the propagation mode lets through. Modes (also settable at run time with
+        POST /admin/propagation {"mode":"drop-b3"} from loopback): \(PropagationMode.allCases.map(\.rawValue).joined(separator: ", ")).
+        """
+    )
+
+    @Argument(help: "The service: \(ServiceName.allCases.map(\.rawValue).joined(separator: ", ")).", transform: ServiceCommand.parseService)
+    var name: ServiceName
+
+    @Option(help: "Address to listen on (HOST:PORT).", transform: ServiceCommand.parseAddress)
+    var listen: HostPort
+
+    @Option(help: "The sidecar's outbound listener (HOST:PORT) all outgoing calls go through.", transform: ServiceCommand.parseAddress)
+    var proxy: HostPort
+
+    @Option(help: "The version to serve (reviews: v1, v2 or v3; others v1).")
+    var version: String = "v1"
+
+    @Option(help: "What the service forwards of the incoming trace headers.", transform: ServiceCommand.parseMode)
+    var propagation: PropagationMode = .forwardAll
+
+    @Flag(help: "Report app spans (handler and outgoing calls) to --zipkin next to the sidecar's.")
+    var appSpans = false
+
+    @Option(help: "Zipkin POST URL for app spans, e.g. http://127.0.0.1:9411/api/v2/spans.")
+    var zipkin: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.", transform: ServiceCommand.parseLogLevel)
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard name.versions.contains(version) else {
+            throw ValidationError("\(name) has no version '\(version)'; use \(name.versions.joined(separator: ", "))")
+        }
+        if appSpans && (zipkin ?? "").isEmpty {
+            throw ValidationError("--app-spans needs --zipkin URL (e.g. http://127.0.0.1:9411/api/v2/spans)")
+        }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let configuration = ServiceConfiguration(
+            service: name, version: version, listen: listen, proxy: proxy,
+            propagation: propagation, appSpans: appSpans, zipkinURL: zipkin
+        )
+        let logger = Logger(label: "tracelab.service.\(name.rawValue)")
+        let application = try buildServiceApplication(configuration: configuration, logger: logger)
+        try await application.runService()
+    }
+
+    static func parseService(_ text: String) throws -> ServiceName {
+        guard let service = ServiceName(rawValue: text) else {
+            throw ValidationError("unknown service '\(text)'; use one of \(ServiceName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return service
+    }
+
+    static func parseAddress(_ text: String) throws -> HostPort {
+        guard let address = HostPort(text) else {
+            throw ValidationError("'\(text)' is not an address; write HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:9080")
+        }
+        return address
+    }
+
+    static func parseLogLevel(_ text: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ValidationError("unknown log level '\(text)'; use trace, debug, info, notice, warning, error or critical")
+        }
+        return level
+    }
+
+    static func parseMode(_ text: String) throws -> PropagationMode {
+        guard let mode = PropagationMode(rawValue: text.lowercased()) else {
+            throw ValidationError(LabModelError(.unknownPropagationMode(text)).description)
+        }
+        return mode
+    }
+}
