@@ -1,0 +1,106 @@
+import LabModel
+import Testing
+
+@Suite("Lab plan")
+struct LabPlanTests {
+    @Test("the default bookinfo plan puts the entries and collector on their fixed ports and the rest in the base block")
+    func defaultPorts() throws {
+        let plan = try LabPlan.make(LabConfiguration(selection: .bookinfo))
+        let productpage = try #require(plan.sidecar(of: ServiceInstance(service: .productpage, version: "v1")))
+        #expect(productpage.inbound == HostPort(host: "127.0.0.1", port: 9080))
+        #expect(plan.collector == HostPort(host: "127.0.0.1", port: 9411))
+        let reviews2 = try #require(plan.sidecar(of: ServiceInstance(service: .reviews, version: "v2")))
+        #expect(reviews2.inbound.port == 15012)
+        #expect(reviews2.outbound.port == 15013)
+        #expect(reviews2.admin.port == 15014)
+        #expect(reviews2.app.port == 15015)
+        #expect(plan.entries == [LabEntry(lab: .bookinfo, url: "http://127.0.0.1:9080/productpage")])
+        #expect(plan.zipkinURL == "http://127.0.0.1:9411/api/v2/spans")
+    }
+
+    @Test("bookinfo has 6 services with 6 sidecars and a collector: 13 processes, every port distinct")
+    func processCount() throws {
+        let plan = try LabPlan.make(LabConfiguration(selection: .bookinfo))
+        #expect(plan.processes.count == 13)
+        #expect(plan.processes.first?.role == .collector)
+        let ports = plan.listeningPorts.map(\.port)
+        #expect(Set(ports).count == ports.count)
+        #expect(Set(plan.processes.map(\.name)).count == plan.processes.count)
+    }
+
+    @Test("the chain gets the same ports whether started alone or with bookinfo")
+    func chainPortsAreStable() throws {
+        let alone = try LabPlan.make(LabConfiguration(selection: .chain))
+        let both = try LabPlan.make(LabConfiguration(selection: .all))
+        for sidecar in alone.sidecars {
+            #expect(both.sidecar(of: sidecar.instance) == sidecar)
+        }
+        #expect(alone.entries == [LabEntry(lab: .chain, url: "http://127.0.0.1:8080/")])
+        #expect(both.entries.count == 2)
+    }
+
+    @Test("productpage's sidecar routes reviews to the three versions, 34/33/33")
+    func reviewsRoute() throws {
+        let plan = try LabPlan.make(LabConfiguration(selection: .bookinfo))
+        let productpage = try #require(plan.sidecar(of: ServiceInstance(service: .productpage, version: "v1")))
+        #expect(productpage.routes.map(\.service) == [.details, .reviews])
+        let reviews = try #require(productpage.routes.last)
+        #expect(reviews.argument == "reviews=127.0.0.1:15008@34,127.0.0.1:15012@33,127.0.0.1:15016@33")
+    }
+
+    @Test("the reviews-v2 sidecar's arguments are exactly the proxy contract's flags")
+    func proxyArguments() throws {
+        let plan = try LabPlan.make(LabConfiguration(selection: .bookinfo, sampling: 0.5, proxyPropagation: "b3multi,w3c"))
+        let sidecar = try #require(plan.sidecar(of: ServiceInstance(service: .reviews, version: "v2")))
+        let arguments = LaunchArguments.proxy(sidecar, zipkinURL: plan.zipkinURL, sampling: 0.5, propagation: "b3multi,w3c")
+        #expect(arguments == [
+            "proxy", "--service", "reviews", "--node-id", "reviews-v2",
+            "--inbound", "127.0.0.1:15012", "--app", "127.0.0.1:15015", "--outbound", "127.0.0.1:15013",
+            "--route", "ratings=127.0.0.1:15020@100",
+            "--zipkin", "http://127.0.0.1:9411/api/v2/spans", "--admin", "127.0.0.1:15014",
+            "--sampling", "0.5", "--propagation", "b3multi,w3c",
+        ])
+        let process = try #require(plan.processes.first { $0.name == "reviews-v2-proxy" })
+        #expect(process.arguments == arguments)
+        #expect(process.healthURL == "http://127.0.0.1:15014/ready")
+        #expect(process.logFile == ".tracelab/logs/reviews-v2-proxy.log")
+    }
+
+    @Test("a service's arguments carry its version, a planted mode and app spans only when asked")
+    func serviceArguments() throws {
+        let configuration = LabConfiguration(selection: .bookinfo, appSpans: true, propagationModes: ["reviews-v2": .dropB3])
+        let plan = try LabPlan.make(configuration)
+        let app = try #require(plan.app(of: ServiceInstance(service: .reviews, version: "v2")))
+        #expect(LaunchArguments.service(app, zipkinURL: plan.zipkinURL, appSpans: true) == [
+            "service", "reviews", "--listen", "127.0.0.1:15015", "--proxy", "127.0.0.1:15013", "--version", "v2",
+            "--propagation", "drop-b3", "--app-spans", "--zipkin", "http://127.0.0.1:9411/api/v2/spans",
+        ])
+        let details = try #require(plan.app(of: ServiceInstance(service: .details, version: "v1")))
+        #expect(LaunchArguments.service(details, zipkinURL: plan.zipkinURL) == [
+            "service", "details", "--listen", "127.0.0.1:15007", "--proxy", "127.0.0.1:15005", "--version", "v1",
+        ])
+        #expect(LaunchArguments.collector(listen: plan.collector) == ["collector", "--listen", "127.0.0.1:9411", "--storage", "memory"])
+    }
+
+    @Test("a base port without room for the block is refused with the range to use")
+    func basePortOutOfRange() {
+        #expect(throws: LabModelError(.basePortOutOfRange(65530, needed: LabPlan.blockSize))) {
+            try LabPlan.make(LabConfiguration(basePort: 65530))
+        }
+    }
+
+    @Test("a collector port inside the block is a collision naming both processes")
+    func collision() throws {
+        do {
+            _ = try LabPlan.make(LabConfiguration(basePort: 15000, collectorPort: 15015))
+            Issue.record("expected a collision")
+        } catch {
+            guard case .portCollision(let port, _, _) = error.reason else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(port == 15015)
+            #expect(error.description.contains("15015"))
+        }
+    }
+}
