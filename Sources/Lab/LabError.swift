@@ -23,6 +23,8 @@ public struct LabError: Error, Hashable, Sendable, CustomStringConvertible {
         case noLabRunning(statePath: String)
         case stateUnreadable(path: String, detail: String)
         case stateUnwritable(path: String, detail: String)
+        /// Ctrl-C or SIGTERM arrived while the lab was starting.
+        case interrupted
     }
 
     public let reason: Reason
@@ -53,6 +55,8 @@ public struct LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot read \(path): \(detail); if no lab runs, delete it"
         case .stateUnwritable(let path, let detail):
             return "cannot write \(path): \(detail)"
+        case .interrupted:
+            return "interrupted while starting; every process started so far was stopped"
         }
     }
 

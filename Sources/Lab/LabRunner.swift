@@ -78,6 +78,10 @@ public enum LabRunner {
             }
             return nil
         }
+        if Task.isCancelled {
+            await ProcessControl.terminate(started.map(\.pid), grace: configuration.stopGrace)
+            throw LabError(.interrupted)
+        }
         if let failure {
             await ProcessControl.terminate(started.map(\.pid), grace: configuration.stopGrace)
             throw failure

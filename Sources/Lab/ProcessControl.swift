@@ -41,6 +41,12 @@ public enum ProcessControl {
     /// Returns the PIDs that needed SIGKILL.
     @discardableResult
     public static func terminate(_ pids: [Int32], grace: Duration = .seconds(5)) async -> [Int32] {
+        // Stopping must finish even when the caller was cancelled (Ctrl-C during start-up):
+        // run it in a task that does not inherit the cancellation.
+        await Task { await terminateNow(pids, grace: grace) }.value
+    }
+
+    private static func terminateNow(_ pids: [Int32], grace: Duration) async -> [Int32] {
         let targets = pids.filter { $0 > 0 && isRunning($0) }
         for pid in targets { kill(pid, SIGTERM) }
         let clock = ContinuousClock()
