@@ -1,0 +1,93 @@
+import ArgumentParser
+import Collector
+import Foundation
+import Logging
+
+/// `tracelab bench collector`: ingest spans/s (memory and SQLite), trace lookup p50/p99 with
+/// a full store, and memory per stored span (issue 6 targets).
+struct BenchCollectorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collector",
+        abstract: "Post Envoy-shaped spans to an in-process collector over loopback HTTP and print ingest and query figures.",
+        discussion: """
+        Targets (issue 6, one core): ≥ 100,000 spans/s ingest (memory), ≥ 30,000 spans/s (SQLite), \
+        GET /api/v2/trace/{id} p99 < 5 ms with 1,000,000 spans stored, < 1.5 KB resident per stored span. \
+        Run from a release build: swift run -c release tracelab bench collector.
+        """
+    )
+
+    @Option(help: "Which stores to measure: memory, sqlite or both.")
+    var storage: String = "both"
+
+    @Option(help: "Spans posted for the timed ingest figure.")
+    var ingestSpans: Int = 200_000
+
+    @Option(help: "Spans stored before the query figure (including the ingest ones).")
+    var storedSpans: Int = 1_000_000
+
+    @Option(help: "Spans per POST (a multiple of 4: one bookinfo trace is four spans).")
+    var batchSize: Int = 100
+
+    @Option(help: "Concurrent POSTs.")
+    var concurrency: Int = 4
+
+    @Option(help: "GET /api/v2/trace/{id} requests for the latency figure.")
+    var queries: Int = 5_000
+
+    @Option(help: "Directory for the SQLite file (deleted afterwards).")
+    var directory: String = NSTemporaryDirectory()
+
+    @Flag(help: "Print the reports as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard ["memory", "sqlite", "both"].contains(storage) else { throw ValidationError("--storage must be memory, sqlite or both, got '\(storage)'") }
+        guard batchSize >= 4, batchSize % 4 == 0 else { throw ValidationError("--batch-size must be a positive multiple of 4, got \(batchSize)") }
+        guard ingestSpans >= batchSize else { throw ValidationError("--ingest-spans must be at least --batch-size (\(batchSize))") }
+        guard storedSpans >= ingestSpans else { throw ValidationError("--stored-spans must be at least --ingest-spans (\(ingestSpans))") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1…64, got \(concurrency)") }
+        guard queries >= 1 else { throw ValidationError("--queries must be at least 1") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "tracelab.bench.collector")
+        logger.logLevel = .warning
+        if _isDebugAssertConfiguration() && !json {
+            print("warning: debug build; figures are only meaningful from `swift run -c release tracelab bench collector`")
+        }
+        var reports: [CollectorBenchmark.Report] = []
+        for name in storage == "both" ? ["memory", "sqlite"] : [storage] {
+            let path = (directory as NSString).appendingPathComponent("tracelab-bench-\(ProcessInfo.processInfo.processIdentifier).sqlite")
+            let store: CollectorConfiguration.Storage = name == "memory" ? .memory : .sqlite(path: path)
+            defer {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            let options = CollectorBenchmark.Options(
+                storage: store, ingestSpans: ingestSpans, storedSpans: storedSpans,
+                batchSize: batchSize, concurrency: concurrency, queries: queries)
+            let report = try await CollectorBenchmark(options: options, logger: logger).run()
+            reports.append(report)
+            if !json { print(Self.describe(report)) }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+        }
+    }
+
+    static func describe(_ report: CollectorBenchmark.Report) -> String {
+        let target = report.storage == "memory" ? 100_000.0 : 30_000.0
+        var lines = [
+            "collector [\(report.storage)]",
+            String(format: "  ingest            %10.0f spans/s  (%d spans in %.2f s; target ≥ %.0f)", report.spansPerSecond, report.ingestSpans, report.ingestSeconds, target),
+            String(format: "  fill              %10.0f spans/s  (to %d stored spans)", report.fillSpansPerSecond, report.storedSpans),
+            String(format: "  GET trace p50     %10.3f ms", report.traceQueryP50Milliseconds),
+            String(format: "  GET trace p99     %10.3f ms  (target < 5 ms)", report.traceQueryP99Milliseconds),
+        ]
+        if let perSpan = report.residentBytesPerSpan {
+            lines.append(String(format: "  resident per span %10.0f bytes (target < 1536)", perSpan))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
