@@ -1,6 +1,6 @@
 /// Formats `bench` results as an aligned table: figure, rate, target and the peer ratio.
 public struct BenchReportPrinter: Sendable {
-    let nameWidth = 62
+    let nameWidth = 68
 
     public init() {}
 

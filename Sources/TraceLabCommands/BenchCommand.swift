@@ -57,7 +57,7 @@ public struct BenchCodecCommand: ParsableCommand {
                 if !json { print(printer.line(result)) }
             }
         } catch {
-            throw ValidationError(error.description)
+            throw BenchCommandError(message: error.description)
         }
         if json {
             let encoder = JSONEncoder()
@@ -74,15 +74,21 @@ public struct BenchCodecCommand: ParsableCommand {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
         } catch {
-            throw ValidationError("cannot read --fixtures directory \(directory): \(error.localizedDescription)")
+            throw BenchCommandError(message: "cannot read --fixtures directory \(directory): \(error.localizedDescription)")
         }
-        if names.isEmpty { throw ValidationError("--fixtures directory \(directory) has no *.json files") }
+        if names.isEmpty { throw BenchCommandError(message: "--fixtures directory \(directory) has no *.json files") }
         return try names.map { name in
             do {
                 return CodecBenchmark.Fixture(name: name, bytes: Array(try Data(contentsOf: url.appendingPathComponent(name))))
             } catch {
-                throw ValidationError("cannot read fixture \(directory)/\(name): \(error.localizedDescription)")
+                throw BenchCommandError(message: "cannot read fixture \(directory)/\(name): \(error.localizedDescription)")
             }
         }
     }
+}
+
+/// A failure while running a benchmark (not a usage error, so no usage text is printed).
+struct BenchCommandError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
