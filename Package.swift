@@ -166,6 +166,6 @@ let package = Package(
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Zipkin", "TraceContext", "TraceAnalysis", "LabModel", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Yams", package: "Yams"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Zipkin", "TraceContext", "TraceAnalysis", "LabModel", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Yams", package: "Yams"), "Collector", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )
