@@ -252,27 +252,29 @@ function renderVerdict(verdict, tree) {
     const orphans = tree.order.filter((n) => n.missingParent);
     box.append(el("ul", {}, ...orphans.map((n) => el("li", { text: ((n.span.localEndpoint || {}).serviceName || "?") + " span " + n.span.id + " names parent " + n.span.parentId + ", which is not in the trace" }))));
   }
-  if (skewed) box.append(el("p", { class: "skew-note", text: "⏱ " + skewed + " span" + (skewed > 1 ? "s" : "") + " outside the parent's time: clock skew between hosts." }));
+  if (skewed) box.append(el("p", { class: "skew-note", text: "Clock skew: " + skewed + " span" + (skewed > 1 ? "s" : "") + " outside the parent's time: clock skew between hosts." }));
 }
 function renderTrace(spans, verdict) {
   const tree = buildTree(spans);
   const stats = traceStats(spans);
   renderVerdict(verdict, tree);
-  const brokenIds = new Set();
-  for (const f of verdict.findings || []) for (const id of f.spanIDs || []) brokenIds.add(id);
-  for (const n of tree.order) if (n.missingParent) brokenIds.add(n.span.id);
   $("trace-summary").textContent = spans.length + " spans · " + Object.keys(stats.services).length + " services · " +
     fmtDuration(stats.duration) + " · started " + fmtTime(stats.start);
   $("legend").replaceChildren(...Object.keys(stats.services).sort().map((svc) =>
     el("span", { class: "chip", style: "background:" + serviceColour(svc), text: svc })));
   const total = Math.max(1, stats.duration);
+  // Spans the analysis moved to undo clock skew are drawn at their adjusted start.
+  const adjustments = {};
+  for (const a of verdict.adjustedSpans || []) adjustments[a.spanID + "/" + a.kind] = a.adjustedTimestamp;
   const rows = tree.order.map((n, i) => {
     const s = n.span;
     const svc = (s.localEndpoint && s.localEndpoint.serviceName) || "?";
-    const left = s.timestamp ? 100 * (s.timestamp - stats.start) / total : 0;
     const width = Math.max(0.2, 100 * (s.duration || 0) / total);
     const isError = s.tags && s.tags.error !== undefined;
-    const broken = brokenIds.has(s.id) && (n.missingParent || (verdict.findings || []).some((f) => (f.spanIDs || []).includes(s.id) && f.kind !== "clockSkew"));
+    const broken = n.missingParent || (verdict.findings || []).some((f) => f.brokenLink && (f.spanIDs || []).includes(s.id));
+    const adjusted = adjustments[s.id + "/" + (s.kind || "")];
+    const shownStart = adjusted !== undefined ? adjusted : s.timestamp;
+    const left = shownStart ? 100 * (shownStart - stats.start) / total : 0;
     const row = el("div", {
         class: "row" + (broken ? " broken" : ""), role: "treeitem", tabindex: i === 0 ? "0" : "-1",
         "aria-level": String(n.depth + 1), "data-span-id": s.id, "data-kind": s.kind || "",
@@ -282,7 +284,7 @@ function renderTrace(spans, verdict) {
         el("span", { class: "svc", style: "color:" + serviceColour(svc), text: svc }), " ",
         el("span", { class: "op", text: s.name || "(unnamed)" }),
         s.shared ? el("span", { class: "shared", text: " ↔ shared id" }) : null,
-        n.skew ? el("span", { class: "skew-mark", title: "outside its parent's time: clock skew", text: "⏱ skew" }) : null),
+        n.skew || adjusted !== undefined ? el("span", { class: "skew-mark", title: adjusted !== undefined ? "clock skew: drawn moved by " + fmtDuration(Math.abs(s.timestamp - adjusted)) : "outside its parent's time: clock skew", text: "clock skew" }) : null),
       el("div", { class: "timeline" },
         el("div", { class: "span-bar" + (isError ? " error" : ""), style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background:" + serviceColour(svc) }),
         el("span", { class: "dur", style: "left:" + Math.min(88, left + width).toFixed(2) + "%", text: fmtDuration(s.duration) })));
@@ -372,12 +374,12 @@ function dependencySVG(links) {
   for (const n of names) (columns[depth[n]] = columns[depth[n]] || []).push(n);
   const colCount = Math.max(1, Object.keys(columns).length);
   const maxRows = Math.max(1, ...Object.values(columns).map((c) => c.length));
-  const W = Math.max(700, colCount * 260), H = Math.max(220, maxRows * 120 + 40);
+  const W = Math.max(700, colCount * 300), H = Math.max(200, maxRows * 110 + 40);
   const pos = {};
   for (const [d, col] of Object.entries(columns)) col.forEach((n, i) => { pos[n] = { x: 110 + Number(d) * ((W - 220) / Math.max(1, colCount - 1)), y: (H / (col.length + 1)) * (i + 1) }; });
   const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Service dependency graph" });
   const defs = svg("defs", {});
-  defs.append(svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto-start-reverse" }));
+  defs.append(svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "14", markerHeight: "14", markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }));
   defs.firstChild.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#333" }));
   root.append(defs);
   const maxCalls = Math.max(1, ...links.map((l) => l.callCount));
@@ -390,7 +392,7 @@ function dependencySVG(links) {
     const x1 = a.x + (dx / len) * 60, y1 = a.y + (dy / len) * 28, x2 = b.x - (dx / len) * 62, y2 = b.y - (dy / len) * 30;
     const g = svg("g", { class: "edge", "data-parent": l.parent, "data-child": l.child });
     g.append(svg("line", { x1, y1, x2, y2, stroke: colour, "stroke-width": String(1.5 + 4 * l.callCount / maxCalls), "marker-end": "url(#arrow)" }));
-    g.append(svg("text", { x: String((x1 + x2) / 2), y: String((y1 + y2) / 2 - 8), "text-anchor": "middle", fill: colour },
+    g.append(svg("text", { x: String((x1 + x2) / 2), y: String((y1 + y2) / 2 - 14), "text-anchor": "middle", fill: colour },
       l.callCount + " calls" + (errors ? " · " + rate(l) + " errors" : "")));
     root.append(g);
   }
