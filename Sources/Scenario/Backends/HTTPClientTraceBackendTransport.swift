@@ -24,13 +24,20 @@ public struct HTTPClientTraceBackendTransport: TraceBackendTransport {
         request.headers.add(name: "Accept", value: "application/json")
         let (seconds, attoseconds) = timeout.components
         let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let response: HTTPClientResponse
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(max(1, milliseconds)))
+            response = try await httpClient.execute(request, timeout: .milliseconds(max(1, milliseconds)))
+        } catch {
+            throw TraceBackendError(.unreachable(url: url, underlying: String(describing: error)))
+        }
+        do {
             let body = try await response.body.collect(upTo: maximumBodyBytes)
             let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
             return TraceBackendResponse(status: Int(response.status.code), body: bytes)
         } catch {
-            throw TraceBackendError(.unreachable(url: url, underlying: String(describing: error)))
+            throw TraceBackendError(.invalidResponse(
+                url: url, why: "the body could not be read whole (more than \(maximumBodyBytes) bytes, or cut off): \(error)"
+            ))
         }
     }
 }
