@@ -60,7 +60,8 @@ public struct LabRequirements: Hashable, Sendable, CustomStringConvertible {
 public enum LabSession {
     /// Starts a lab meeting `requirements` in `directory`, on the default ports or, with
     /// `freePorts`, on a free block (tests, or beside another lab).
-    public static func start(_ requirements: LabRequirements, directory: String, freePorts: Bool,
+    /// `executable` is the `tracelab` binary (default: this process's own).
+    public static func start(_ requirements: LabRequirements, directory: String, freePorts: Bool, executable: String? = nil,
                              logger: Logger) async throws(ScenarioRunError) -> RunningLab {
         var lab = requirements.configuration()
         if freePorts {
@@ -69,13 +70,17 @@ public enum LabSession {
             }
             lab = moved
         }
-        let executable: String
-        do {
-            executable = try LabRunnerConfiguration.currentExecutable()
-        } catch {
-            throw ScenarioRunError(.lab(error.description))
+        let binary: String
+        if let executable {
+            binary = executable
+        } else {
+            do {
+                binary = try LabRunnerConfiguration.currentExecutable()
+            } catch {
+                throw ScenarioRunError(.lab(error.description))
+            }
         }
-        let configuration = LabRunnerConfiguration(lab: lab, executable: executable, directory: directory, detached: true)
+        let configuration = LabRunnerConfiguration(lab: lab, executable: binary, directory: directory, detached: true)
         do {
             return try await LabRunner.start(configuration: configuration, logger: logger)
         } catch {

@@ -65,7 +65,10 @@ public struct ScenarioRunner: Sendable {
         let runStart = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000))
         let collector = scenario.setup.collectorDown ? try collectorPID() : nil
         if let collector { kill(collector, SIGSTOP) }
-        let driver = TrafficDriver(httpClient: httpClient, entryURL: entry, plan: scenario.traffic, seed: options.seed, logger: logger)
+        // Each scenario gets its own ids: a request id shared with another scenario would pull
+        // that run's traces into this one (earlier runs of the same one are cut by start time).
+        let seed = Self.seed(options.seed, scenario: scenario.name)
+        let driver = TrafficDriver(httpClient: httpClient, entryURL: entry, plan: scenario.traffic, seed: seed, logger: logger)
         let requests = await driver.run(progress: options.progress(scenario.name))
         if let collector { kill(collector, SIGCONT) }
         await applier.restore(restoration)
@@ -121,6 +124,15 @@ public struct ScenarioRunner: Sendable {
             let finding = judgements[broken]?.findings.first { $0.brokenLink } ?? judgements[broken]?.findings.first
             outcome.brokenTrace = draw(broken, finding.map { "\($0.hop.map { "\($0): " } ?? "")\($0.cause)" } ?? "an incomplete trace")
         }
+    }
+
+    /// FNV-1a of the scenario name mixed into the user's seed (reproducible per scenario).
+    static func seed(_ base: UInt64, scenario: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in scenario.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
+        }
+        return base ^ hash
     }
 
     func collectorPID() throws(ScenarioRunError) -> Int32 {

@@ -52,8 +52,8 @@ public struct AssertionEvaluator: Sendable {
             guard let first = brokenHops(in: spans).first else {
                 return .init(traceID: traceIDs.first, expected: "one trace", seen: "\(traceIDs.count) traces")
             }
-            let why = first.breakCause.map { ": \($0.explanation(for: first.hop))" } ?? ""
-            return .init(traceID: first.traceID ?? traceIDs.first, hop: first.hop.description,
+            let why = first.breakCause.map { ": \($0.explanation(for: first.nodeHop))" } ?? ""
+            return .init(traceID: first.traceID ?? traceIDs.first, hop: first.nodeHop.description,
                          expected: "one trace", seen: "\(traceIDs.count) traces" + why)
         }
         if !missing.isEmpty {
@@ -66,7 +66,7 @@ public struct AssertionEvaluator: Sendable {
         }
         let hops = brokenHops(in: spans)
         if let first = hops.first, let cause = first.breakCause {
-            return .init(traceID: first.traceID, hop: first.hop.description, expected: "joined hop", seen: cause.explanation(for: first.hop))
+            return .init(traceID: first.traceID, hop: first.nodeHop.description, expected: "joined hop", seen: cause.explanation(for: first.nodeHop))
         }
         return nil
     }
@@ -130,7 +130,7 @@ public struct AssertionEvaluator: Sendable {
             }
             if exclusive {
                 for hop in broken where !links.contains(where: { matches($0.at, hop) }) {
-                    failures.append(.init(traceID: hop.traceID, hop: hop.hop.description, expected: "no break here",
+                    failures.append(.init(traceID: hop.traceID, hop: hop.nodeHop.description, expected: "no break here",
                                           seen: "broken (\(hop.breakCause?.rawValue ?? "?"))"))
                 }
             }

@@ -43,6 +43,12 @@ public struct HopObservation: Hashable, Sendable {
         return nil
     }
 
+    /// The hop with the caller's version as the spans show it (`reviews-v2 -> ratings`).
+    public var nodeHop: HopName {
+        let node = (callerServer ?? client)?.tags["node_id"].flatMap(NodeName.init)
+        return HopName(caller: node ?? hop.caller, callee: NodeName(service: hop.callee.service))
+    }
+
     /// The trace the caller side is in (where a report points a student).
     public var traceID: String? { (callerServer ?? client)?.traceID.hex }
 

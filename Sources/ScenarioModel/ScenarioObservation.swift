@@ -49,9 +49,11 @@ public struct ScenarioObservation: Sendable {
     }
 
     /// Traces started by a driven request: those holding a SERVER span of the entry service.
+    /// Only traces attributed to this run's requests count.
     public func entryTraces(lab: LabName) -> [String] {
         let entry = LabTopology.entryService(of: lab).rawValue
-        return traces.filter { _, spans in spans.contains { $0.kind == .server && $0.localServiceName == entry } }
+        let attributed = Set(requestTraces.values.flatMap { $0 })
+        return traces.filter { id, spans in attributed.contains(id) && spans.contains { $0.kind == .server && $0.localServiceName == entry } }
             .keys.sorted()
     }
 }

@@ -39,7 +39,7 @@ import Zipkin
         let result = evaluator.evaluate(observation(dropB3: true))[0]
         #expect(!result.passed)
         let failure = try #require(result.failures.first)
-        #expect(failure.hop == "reviews -> ratings")
+        #expect(failure.hop == "reviews-v2 -> ratings")
         #expect(failure.seen.contains("reviews did not forward the B3 headers") || failure.seen.contains("did not forward"))
         #expect(failure.traceID != nil)
     }

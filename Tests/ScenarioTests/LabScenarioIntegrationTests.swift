@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import Testing
+@testable import Scenario
+@testable import ScenarioModel
+
+/// Lessons against a real local lab: collector, services and sidecars as processes on
+/// loopback, free ports, stopped by PID at the end.
+@Suite(.serialized, .enabled(if: TraceLabExecutable.unavailableReason == nil, "needs the tracelab binary"))
+struct LabScenarioIntegrationTests {
+    static let course = CourseFilesTests.directory
+
+    @Test("lessons 01 and 03 pass on a B3-only bookinfo lab; a wrong expectation fails naming the hop")
+    func lessonsOnLiveLab() async throws {
+        let directory = try TraceLabExecutable.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let requirements = LabRequirements(lab: .bookinfo, sidecarPropagation: "b3multi,b3single")
+        let running = try await LabSession.start(requirements, directory: directory, freePorts: true,
+                                                 executable: TraceLabExecutable.path, logger: Logger(label: "test"))
+        let target = LabSession.target(running.state)
+        let runner = ScenarioRunner(target: target, options: .init(seed: 7, wait: .init(deadline: .seconds(20)),
+                                                                 progress: { ProgressReporter(style: .silent, label: $0) }))
+        do {
+            var happy = try ScenarioFileLoader.load(path: "\(Self.course)/01-happy-path.yaml")
+            happy.setup.sidecarPropagation = requirements.sidecarPropagation
+            let happyOutcome = await runner.run(happy)
+            #expect(happyOutcome.error == nil, "\(happyOutcome.error ?? "")")
+            #expect(happyOutcome.passed, "\(TextReportRenderer(colour: false).render(happyOutcome))")
+            #expect(happyOutcome.goodTrace != nil)
+
+            let broken = try ScenarioFileLoader.load(path: "\(Self.course)/03-reviews-forgets-b3.yaml")
+            let brokenOutcome = await runner.run(broken)
+            #expect(brokenOutcome.passed, "\(TextReportRenderer(colour: false).render(brokenOutcome))")
+
+            // The same traffic with the wrong expectation must fail at the right hop.
+            var wrong = broken
+            wrong.name = "expects-complete"
+            wrong.expect = [.complete(true)]
+            let wrongOutcome = await runner.run(wrong)
+            #expect(!wrongOutcome.passed)
+            #expect(wrongOutcome.error == nil)
+            let failure = wrongOutcome.results.first { !$0.passed }?.failures.first
+            #expect(failure?.hop == "reviews-v2 -> ratings", "\(TextReportRenderer(colour: false).render(wrongOutcome))")
+            #expect(wrongOutcome.failingTrace != nil)
+        } catch {
+            Issue.record("\(error)")
+        }
+        await running.stop()
+    }
+
+    @Test("tracelab run exits 1 on a failed assertion and names the hop; 2 on a malformed file")
+    func cliExitCodes() throws {
+        let directory = try TraceLabExecutable.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let failing = """
+        name: must-fail
+        lesson: reviews-v2 drops B3 but we expect complete traces
+        lab: bookinfo
+        setup:
+          sidecar_propagation: b3multi,b3single
+          routes: {reviews: {v1: 0, v2: 100, v3: 0}}
+          propagation: {reviews-v2: drop-b3}
+        traffic: {requests: 6, concurrency: 2}
+        expect:
+          complete: true
+        """
+        try failing.write(toFile: "\(directory)/must-fail.yaml", atomically: true, encoding: .utf8)
+        let result = try TraceLabExecutable.run(["run", "must-fail.yaml", "--free-ports", "--wait-seconds", "20"], directory: directory)
+        #expect(result.status == 1, "\(result.output)")
+        #expect(result.output.contains("reviews-v2 -> ratings"), "\(result.output)")
+        #expect(result.output.contains("FAIL"))
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/.tracelab/lab.json"), "the run's own lab was stopped")
+
+        try "name: bad\nlab: bookinfo\nexpect:\n  complet: true\n".write(toFile: "\(directory)/bad.yaml", atomically: true, encoding: .utf8)
+        let bad = try TraceLabExecutable.run(["run", "bad.yaml"], directory: directory)
+        #expect(bad.status == 2)
+        #expect(bad.output.contains("bad.yaml:4:3: expect.complet: unknown key 'complet'; did you mean 'complete'?"), "\(bad.output)")
+    }
+}
