@@ -6,11 +6,13 @@ import Zipkin
 ///
 /// When a write takes the store over `maxSpans`, whole traces are evicted, the trace seen
 /// first goes first, and counted in `stats()`. Traces whose newest span is older than
-/// `retention` are dropped on the next write or `expire()`. Spans are merged on write, so a
+/// `retention` are dropped on the next write or `expire()`. Each span is kept as its Zipkin JSON
+/// plus the fields queries filter on (`CompactSpan`), well under a decoded span's size; reads
+/// decode only the traces they return. Spans are merged on write, so a
 /// duplicate report costs no memory.
 public actor MemorySpanStore: SpanStorage {
     private struct Entry {
-        var spans: [ZipkinSpan]
+        var spans: [CompactSpan]
         /// Latest span timestamp (µs), for ordering and retention.
         var latest: UInt64
     }
@@ -28,6 +30,8 @@ public actor MemorySpanStore: SpanStorage {
     private var counters = SpanStoreStats()
     private var spanNamesByService: [String: Set<String>] = [:]
     private var remoteNamesByService: [String: Set<String>] = [:]
+    private var names = NameInterner()
+    private var scratch: [UInt8] = []
 
     /// - Parameters:
     ///   - maxSpans: upper bound of stored spans (at least 1).
@@ -45,15 +49,16 @@ public actor MemorySpanStore: SpanStorage {
             if let index = traces.index(forKey: span.traceID) {
                 // Mutating through the index keeps the span array uniquely referenced (no copy).
                 let key = SpanMerger.Key(span)
-                if let position = traces.values[index].spans.firstIndex(where: { SpanMerger.Key($0) == key }) {
-                    traces.values[index].spans[position] = SpanMerger.merge(traces.values[index].spans[position], span)
+                if let position = traces.values[index].spans.firstIndex(where: { $0.matchesKey(key) }) {
+                    let merged = SpanMerger.merge(try traces.values[index].spans[position].decode(), span)
+                    traces.values[index].spans[position] = CompactSpan(merged, names: &names, scratch: &scratch)
                 } else {
-                    traces.values[index].spans.append(span)
+                    traces.values[index].spans.append(CompactSpan(span, names: &names, scratch: &scratch))
                     spanCount += 1
                 }
                 traces.values[index].latest = max(traces.values[index].latest, timestamp)
             } else {
-                traces[span.traceID] = Entry(spans: [span], latest: timestamp)
+                traces[span.traceID] = Entry(spans: [CompactSpan(span, names: &names, scratch: &scratch)], latest: timestamp)
                 order.append(span.traceID)
                 spanCount += 1
             }
@@ -116,36 +121,56 @@ public actor MemorySpanStore: SpanStorage {
         (spanNamesByService[service.lowercased()] ?? []).sorted()
     }
 
-    public func findTraces(_ query: TraceQuery) -> [[ZipkinSpan]] {
+    public func findTraces(_ query: TraceQuery) throws(SpanStoreError) -> [[ZipkinSpan]] {
         let start = query.windowStartMicros
+        let needsDecoding = !query.annotationQuery.terms.isEmpty
         var matches: [(latest: UInt64, id: TraceID)] = []
         for (id, entry) in traces where entry.latest >= start {
-            if entry.spans.contains(where: query.matches) { matches.append((entry.latest, id)) }
+            for span in entry.spans where span.matchesIndexed(query) {
+                if needsDecoding {
+                    guard query.annotationQuery.matches(try span.decode()) else { continue }
+                }
+                matches.append((entry.latest, id))
+                break
+            }
         }
         matches.sort { $0.latest != $1.latest ? $0.latest > $1.latest : $0.id < $1.id }
-        return matches.prefix(query.limit).compactMap { traces[$0.id].map { SpanMerger.sorted($0.spans) } }
-    }
-
-    public func trace(id: TraceID) -> [ZipkinSpan] {
-        traces[id].map { SpanMerger.sorted($0.spans) } ?? []
-    }
-
-    public func traces(ids: [TraceID]) -> [[ZipkinSpan]] {
-        var seen: Set<TraceID> = []
-        return ids.compactMap { id in
-            guard seen.insert(id).inserted, let entry = traces[id] else { return nil }
-            return SpanMerger.sorted(entry.spans)
+        var result: [[ZipkinSpan]] = []
+        for match in matches.prefix(query.limit) {
+            if let entry = traces[match.id] { result.append(try decode(entry)) }
         }
+        return result
+    }
+
+    public func trace(id: TraceID) throws(SpanStoreError) -> [ZipkinSpan] {
+        guard let entry = traces[id] else { return [] }
+        return try decode(entry)
+    }
+
+    public func traces(ids: [TraceID]) throws(SpanStoreError) -> [[ZipkinSpan]] {
+        var seen: Set<TraceID> = []
+        var result: [[ZipkinSpan]] = []
+        for id in ids where seen.insert(id).inserted {
+            if let entry = traces[id] { result.append(try decode(entry)) }
+        }
+        return result
     }
 
     public func dependencies(endTs: UInt64, lookback: UInt64) -> [DependencyLink] {
         let start = (endTs > lookback ? endTs - lookback : 0) * 1000
         let end = endTs * 1000 + 999
         var linker = DependencyLinker()
-        for entry in traces.values where entry.spans.contains(where: { ($0.timestamp ?? 0) >= start && ($0.timestamp ?? 0) <= end }) {
-            linker.add(trace: entry.spans)
+        for (id, entry) in traces where entry.spans.contains(where: { ($0.timestamp ?? 0) >= start && ($0.timestamp ?? 0) <= end }) {
+            linker.add(trace: entry.spans.map { $0.linkView(traceID: id) })
         }
         return linker.links
+    }
+
+    private func decode(_ entry: Entry) throws(SpanStoreError) -> [ZipkinSpan] {
+        var spans: [ZipkinSpan] = []
+        spans.reserveCapacity(entry.spans.count)
+        for span in entry.spans { spans.append(try span.decode()) }
+        return SpanMerger.sorted(spans)
     }
 
     private func popOldest() -> TraceID? {

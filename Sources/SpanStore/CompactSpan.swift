@@ -1,0 +1,87 @@
+import TraceContext
+import Zipkin
+
+/// A span as `MemorySpanStore` keeps it: the fields queries filter on, plus the span's
+/// Zipkin JSON, which is decoded only when a trace is read.
+///
+/// A decoded `ZipkinSpan` with Envoy's fifteen tags costs about 2 KB of heap (a dictionary,
+/// its strings, the endpoints); its JSON about 700 bytes. Service and span names are interned,
+/// so a million spans share a handful of name buffers.
+struct CompactSpan: Sendable {
+    let id: SpanID
+    let parentID: SpanID?
+    let kind: ZipkinSpan.Kind?
+    let shared: Bool
+    let hasError: Bool
+    let localService: String?
+    let remoteService: String?
+    /// Lower-cased, as queries compare it.
+    let name: String?
+    let timestamp: UInt64?
+    let duration: UInt64?
+    let json: [UInt8]
+
+    init(_ span: ZipkinSpan, names: inout NameInterner, scratch: inout [UInt8]) {
+        id = span.id
+        parentID = span.parentID
+        kind = span.kind
+        shared = span.shared
+        hasError = span.tags["error"] != nil
+        localService = span.localServiceName.map { names.intern($0) }
+        remoteService = span.remoteServiceName.map { names.intern($0) }
+        name = span.name.map { names.intern($0.lowercased()) }
+        timestamp = span.timestamp
+        duration = span.duration
+        scratch.removeAll(keepingCapacity: true)
+        ZipkinJSONEncoder().encode(span, into: &scratch)
+        json = Array(scratch[...])
+    }
+
+    func matchesKey(_ key: SpanMerger.Key) -> Bool {
+        id == key.id && kind == key.kind && shared == key.shared && localService == key.localService
+    }
+
+    func decode() throws(SpanStoreError) -> ZipkinSpan {
+        do {
+            return try ZipkinJSONDecoder().decodeSpan(json)
+        } catch {
+            throw SpanStoreError(.corruptRow("in-memory span \(id.hex): \(error)"))
+        }
+    }
+
+    /// The fields `DependencyLinker` reads, without decoding the JSON.
+    func linkView(traceID: TraceID) -> ZipkinSpan {
+        ZipkinSpan(
+            traceID: traceID, id: id, parentID: parentID, kind: kind,
+            localEndpoint: localService.map { ZipkinEndpoint(serviceName: $0) },
+            remoteEndpoint: remoteService.map { ZipkinEndpoint(serviceName: $0) },
+            tags: hasError ? ["error": ""] : [:], shared: shared
+        )
+    }
+
+    /// `TraceQuery.matches` on the kept fields; the annotation query needs the decoded span.
+    func matchesIndexed(_ query: TraceQuery) -> Bool {
+        if let service = query.serviceName, localService != service { return false }
+        if let remote = query.remoteServiceName, remoteService != remote { return false }
+        if let spanName = query.spanName, name != spanName { return false }
+        if let minDuration = query.minDuration {
+            guard let duration, duration >= minDuration else { return false }
+        }
+        if let maxDuration = query.maxDuration {
+            guard let duration, duration <= maxDuration else { return false }
+        }
+        guard let timestamp, timestamp >= query.windowStartMicros, timestamp <= query.windowEndMicros else { return false }
+        return true
+    }
+}
+
+/// Canonical instances of repeated names, so equal strings share one buffer.
+struct NameInterner: Sendable {
+    private var names: Set<String> = []
+
+    mutating func intern(_ name: String) -> String {
+        if let existing = names.firstIndex(of: name) { return names[existing] }
+        names.insert(name)
+        return name
+    }
+}
