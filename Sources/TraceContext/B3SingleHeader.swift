@@ -93,18 +93,42 @@ public enum B3SingleHeader {
     /// The `b3` value for a context. A deferred decision omits the sampling field, and then the
     /// parent too, because the format only allows a parent after a sampling field.
     public static func value(for context: SpanContext) -> String {
-        var result = context.traceID.hex
-        result.reserveCapacity(68)
-        result.append("-")
-        result.append(context.spanID.hex)
-        guard let flag = flag(context.sampling) else { return result }
-        result.append("-")
-        result.append(flag)
-        if let parent = context.parentSpanID {
-            result.append("-")
-            result.append(parent.hex)
+        // One allocation: the digits are written straight into the string's storage.
+        let traceLength = context.traceID.is128Bit ? 32 : 16
+        let flag = flagByte(context.sampling)
+        let parent = flag == nil ? nil : context.parentSpanID
+        let length = traceLength + 17 + (flag == nil ? 0 : 2) + (parent == nil ? 0 : 17)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var offset = 0
+            if context.traceID.is128Bit {
+                HexCoding.write(context.traceID.high, width: 16, into: buffer, at: 0)
+                offset = 16
+            }
+            HexCoding.write(context.traceID.low, width: 16, into: buffer, at: offset)
+            buffer[offset + 16] = UInt8(ascii: "-")
+            HexCoding.write(context.spanID.value, width: 16, into: buffer, at: offset + 17)
+            offset += 33
+            if let flag {
+                buffer[offset] = UInt8(ascii: "-")
+                buffer[offset + 1] = flag
+                offset += 2
+                if let parent {
+                    buffer[offset] = UInt8(ascii: "-")
+                    HexCoding.write(parent.value, width: 16, into: buffer, at: offset + 1)
+                    offset += 17
+                }
+            }
+            return offset
         }
-        return result
+    }
+
+    private static func flagByte(_ sampling: SamplingState) -> UInt8? {
+        switch sampling {
+        case .sampled: UInt8(ascii: "1")
+        case .notSampled: UInt8(ascii: "0")
+        case .debug: UInt8(ascii: "d")
+        case .deferred: nil
+        }
     }
 
     /// The `b3` value for a decision without ids (`0`, `1` or `d`); nil for deferred.
