@@ -29,7 +29,7 @@ public enum LabStateStore {
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try encoder.encode(state).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw LabError(.stateUnwritable(path: path, detail: "\(error)"))

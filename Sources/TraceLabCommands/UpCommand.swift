@@ -23,6 +23,15 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "First port of the block for sidecars' and apps' ports.")
     var basePort: Int = LabConfiguration.defaultBasePort
 
+    @Option(help: "The collector's port (Zipkin API and UI).")
+    var collectorPort: Int = LabConfiguration.defaultCollectorPort
+
+    @Option(help: "The bookinfo entry port (productpage's sidecar).")
+    var bookinfoPort: Int = LabConfiguration.defaultBookinfoEntryPort
+
+    @Option(help: "The chain entry port (service-a's sidecar).")
+    var chainPort: Int = LabConfiguration.defaultChainEntryPort
+
     @Flag(help: "Return once the lab is healthy and leave it running (state in .tracelab/lab.json).")
     var detach = false
 
@@ -39,7 +48,10 @@ struct UpCommand: AsyncParsableCommand {
             return handler
         }
         let configuration = LabRunnerConfiguration(
-            lab: LabConfiguration(selection: lab, basePort: basePort, appSpans: appSpans),
+            lab: LabConfiguration(
+                selection: lab, basePort: basePort, collectorPort: collectorPort,
+                bookinfoEntryPort: bookinfoPort, chainEntryPort: chainPort, appSpans: appSpans
+            ),
             executable: try LabRunnerConfiguration.currentExecutable(),
             directory: FileManager.default.currentDirectoryPath,
             healthTimeout: .seconds(healthTimeout),
