@@ -56,6 +56,10 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
         }
     }
 
+    public func upstreamWritabilityChanged(isWritable: Bool) {
+        // Backpressure is not applied yet (see docs/PROXY.md): bodies are forwarded as they come.
+    }
+
     public func channelInactive(context: ChannelHandlerContext) {
         if let exchange, !exchange.finished {
             exchange.facts.responseFlags = "DC"

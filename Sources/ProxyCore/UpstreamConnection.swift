@@ -6,6 +6,9 @@ public protocol UpstreamResponseReceiver: AnyObject {
     func upstreamRead(_ part: HTTPClientResponsePart)
     func upstreamReadComplete()
     func upstreamClosed()
+    /// The upstream socket can take more (or no more) request bytes: pause or resume reading
+    /// the downstream request so a slow app never makes the proxy buffer without bound.
+    func upstreamWritabilityChanged(isWritable: Bool)
 }
 
 /// One HTTP/1.1 connection to an upstream endpoint, lent by the pool to one request at a time.
@@ -57,6 +60,11 @@ public final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChan
         self.receiver = nil
         receiver?.upstreamClosed()
         context.fireChannelInactive()
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        receiver?.upstreamWritabilityChanged(isWritable: context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -276,6 +276,19 @@ struct ProxyIntegrationTests {
         await harness.shutdown()
     }
 
+    @Test("a 1 MB response streams through unchanged")
+    func largeResponse() async throws {
+        let big = String(repeating: "0123456789abcdef", count: 65_536)
+        let harness = try await ProxyHarness.start(appAnswer: { _ in .reply(status: .ok, headers: [], body: big) })
+        do {
+            let reply = try await harness.send(harness.inboundURL + "/big")
+            #expect(reply.status == 200 && reply.body.count == big.utf8.count && reply.body == big)
+        } catch {
+            Issue.record("streaming 1 MB failed: \(error)")
+        }
+        await harness.shutdown()
+    }
+
     @Test("admin API: ready, config, sampling and metrics")
     func adminAPI() async throws {
         let harness = try await ProxyHarness.start()

@@ -1,0 +1,90 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import ProxyCore
+import Testing
+
+@Suite("Handlers and the pool on EmbeddedChannel")
+struct EmbeddedHandlerTests {
+    /// A pool whose connector hands out connected EmbeddedChannels and counts them.
+    final class Connector {
+        let loop = EmbeddedEventLoop()
+        var opened: [EmbeddedChannel] = []
+        var fail = false
+
+        func connect(_ address: HostPort, _ eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+            if fail { return loop.makeFailedFuture(ChannelError.connectTimeout(.seconds(1))) }
+            let channel = EmbeddedChannel(loop: loop)
+            do {
+                _ = channel.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 1))
+            } catch {
+                return loop.makeFailedFuture(error)
+            }
+            opened.append(channel)
+            return loop.makeSucceededFuture(channel)
+        }
+    }
+
+    let endpoint = HostPort(host: "127.0.0.1", port: 9080)
+
+    @Test("reuses released connections and opens a new one only when none is idle")
+    func reuse() throws {
+        let connector = Connector()
+        let pool = UpstreamConnectionPool(eventLoop: connector.loop) { connector.connect($0, $1) }
+        let first = try pool.acquire(endpoint).wait()
+        #expect(connector.opened.count == 1 && !first.reused)
+        pool.release(first, reusable: true)
+        #expect(pool.idleConnections(to: endpoint) == 1)
+        let second = try pool.acquire(endpoint).wait()
+        #expect(second === first && second.reused && connector.opened.count == 1)
+        pool.release(second, reusable: false)
+        connector.loop.run()
+        #expect(pool.openConnections(to: endpoint) == 0 && pool.idleConnections(to: endpoint) == 0)
+    }
+
+    @Test("at the per-endpoint limit a request waits for the next released connection")
+    func limit() throws {
+        let connector = Connector()
+        let pool = UpstreamConnectionPool(eventLoop: connector.loop, limits: .init(maxConnectionsPerEndpoint: 1, maxIdlePerEndpoint: 1)) { connector.connect($0, $1) }
+        let held = try pool.acquire(endpoint).wait()
+        let waiting = pool.acquire(endpoint)
+        var handedOver: UpstreamConnection?
+        waiting.whenSuccess { handedOver = $0 }
+        connector.loop.run()
+        #expect(handedOver == nil && connector.opened.count == 1)
+        pool.release(held, reusable: true)
+        connector.loop.run()
+        #expect(handedOver === held)
+    }
+
+    @Test("a failed connect frees its slot")
+    func failedConnect() {
+        let connector = Connector()
+        connector.fail = true
+        let pool = UpstreamConnectionPool(eventLoop: connector.loop, limits: .init(maxConnectionsPerEndpoint: 1)) { connector.connect($0, $1) }
+        #expect(throws: (any Error).self) { try pool.acquire(endpoint).wait() }
+        #expect(pool.openConnections(to: endpoint) == 0)
+    }
+
+    @Test("the protocol error responder answers 431 for an oversized head and 400 otherwise, then closes", arguments: [
+        (HTTPParserError.headerOverflow, 431), (.invalidHeaderToken, 400), (.unexpectedContentLength, 400), (.invalidMethod, 400),
+    ])
+    func protocolErrors(error: HTTPParserError, status: Int) throws {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ProtocolErrorResponder())
+        channel.pipeline.fireErrorCaught(error)
+        let head = try #require(try channel.readOutbound(as: HTTPServerResponsePart.self))
+        guard case .head(let response) = head else {
+            Issue.record("expected a response head, got \(head)")
+            return
+        }
+        #expect(Int(response.status.code) == status)
+        #expect(response.headers.first(name: "connection") == "close")
+        guard case .body(.byteBuffer(let body)) = try #require(try channel.readOutbound(as: HTTPServerResponsePart.self)) else {
+            Issue.record("expected a body")
+            return
+        }
+        #expect(!String(buffer: body).isEmpty)
+        #expect(!channel.isActive, "the connection is closed after the answer")
+    }
+}
