@@ -78,7 +78,10 @@ struct ServiceTests {
 
     @Test("reviews v2 degrades to 'Ratings service is currently unavailable' when ratings cannot be reached")
     func reviewsDegrade() async throws {
-        let app = try buildServiceApplication(configuration: Self.configuration(.reviews, version: "v2"))
+        // Nothing listens on the proxy port; the short call timeout bounds the connect retries.
+        var configuration = Self.configuration(.reviews, version: "v2")
+        configuration.callTimeout = .seconds(1)
+        let app = try buildServiceApplication(configuration: configuration)
         try await app.test(.router) { client in
             try await client.execute(uri: "/reviews/0", method: .get) { response in
                 #expect(response.status == .ok)
@@ -90,19 +93,22 @@ struct ServiceTests {
 
     @Test("productpage still renders, with apologies, when details and reviews are down")
     func productpageDegrade() async throws {
-        let app = try buildServiceApplication(configuration: Self.configuration(.productpage))
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/productpage", method: .get) { response in
-                #expect(response.status == .ok)
-                let page = String(buffer: response.body)
-                #expect(page.contains("The Comedy of Errors"))
-                #expect(page.contains(ProductPageRenderer.detailsUnavailable))
-                #expect(page.contains(ProductPageRenderer.reviewsUnavailable))
-            }
-            try await client.execute(uri: "/api/v1/products/0", method: .get) { response in
-                let view = try JSONDecoder().decode(ProductView.self, from: Data(buffer: response.body))
-                #expect(view.details == nil)
-                #expect(view.detailsError?.contains("details") == true)
+        let sidecar = FakeSidecar(failing: ["details", "reviews"])
+        try await withLiveServer(sidecar.application) { port in
+            let app = try buildServiceApplication(configuration: Self.configuration(.productpage, proxy: HostPort(host: "127.0.0.1", port: port)))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/productpage", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let page = String(buffer: response.body)
+                    #expect(page.contains("The Comedy of Errors"))
+                    #expect(page.contains(ProductPageRenderer.detailsUnavailable))
+                    #expect(page.contains(ProductPageRenderer.reviewsUnavailable))
+                }
+                try await client.execute(uri: "/api/v1/products/0", method: .get) { response in
+                    let view = try JSONDecoder().decode(ProductView.self, from: Data(buffer: response.body))
+                    #expect(view.details == nil)
+                    #expect(view.detailsError == "details unavailable: status 503")
+                }
             }
         }
     }
