@@ -23,6 +23,7 @@ EV_IN=$((BASE_PORT + 20)); EV_OUT=$((BASE_PORT + 21)); EV_ADMIN=$((BASE_PORT + 2
 
 if [[ -n "${TRACELAB_PROXY:-}" ]]; then read -r -a PROXY_CMD <<< "$TRACELAB_PROXY"
 elif [[ -x "$ROOT/.build/release/tracelab-proxy" ]]; then PROXY_CMD=("$ROOT/.build/release/tracelab-proxy")
+elif [[ -x "$ROOT/.build-release/release/tracelab" ]]; then PROXY_CMD=("$ROOT/.build-release/release/tracelab" proxy)
 elif [[ -x "$ROOT/.build/debug/tracelab-proxy" ]]; then PROXY_CMD=("$ROOT/.build/debug/tracelab-proxy")
 else echo "build tracelab-proxy first (swift build --product tracelab-proxy)" >&2; exit 2; fi
 

@@ -27,6 +27,8 @@ elif [[ -x "$ROOT/.build/release/tracelab-proxy" ]]; then
     PROXY_CMD=("$ROOT/.build/release/tracelab-proxy")
 elif [[ -x "$ROOT/.build/release/tracelab" ]]; then
     PROXY_CMD=("$ROOT/.build/release/tracelab" proxy)
+elif [[ -x "$ROOT/.build-release/release/tracelab" ]]; then
+    PROXY_CMD=("$ROOT/.build-release/release/tracelab" proxy)
 else
     echo "no release build: run 'swift build -c release --product tracelab-proxy' first" >&2
     exit 2
