@@ -11,6 +11,8 @@ public struct LabStatusReport: Codable, Hashable, Sendable {
         public var pid: Int32
         public var up: Bool
         public var rssBytes: UInt64?
+        /// Proportional set size: shared pages split among the processes that map them.
+        public var pssBytes: UInt64?
         public var ports: [NamedPort]
         public var adminURL: String?
         public var logFile: String
@@ -26,6 +28,8 @@ public struct LabStatusReport: Codable, Hashable, Sendable {
     public var processes: [ProcessStatus]
     /// Sum of the RSS of the processes that are up.
     public var totalRSSBytes: UInt64
+    /// Sum of the PSS of the processes that are up: what the lab takes from the machine.
+    public var totalPSSBytes: UInt64
     public var allUp: Bool
 
     public init(state: LabState) {
@@ -41,10 +45,12 @@ public struct LabStatusReport: Codable, Hashable, Sendable {
             return ProcessStatus(
                 name: process.name, role: process.role, nodeID: process.nodeID, pid: process.pid, up: up,
                 rssBytes: up ? ProcFS.residentBytes(pid: process.pid) : nil,
+                pssBytes: up ? ProcFS.proportionalBytes(pid: process.pid) : nil,
                 ports: process.ports, adminURL: process.adminURL, logFile: process.logFile
             )
         }
         totalRSSBytes = processes.reduce(0) { $0 + ($1.rssBytes ?? 0) }
+        totalPSSBytes = processes.reduce(0) { $0 + ($1.pssBytes ?? 0) }
         allUp = processes.allSatisfy(\.up)
     }
 
@@ -72,7 +78,7 @@ public struct LabStatusReport: Codable, Hashable, Sendable {
             }.joined(separator: "  "))
         }
         let upCount = processes.filter(\.up).count
-        lines.append("\(upCount)/\(processes.count) processes up · total RSS \(LabStatusReport.megabytes(totalRSSBytes)) · healthy \(String(format: "%.2f", Double(startupMilliseconds) / 1000)) s after start")
+        lines.append("\(upCount)/\(processes.count) processes up · total RSS \(LabStatusReport.megabytes(totalRSSBytes)) (PSS \(LabStatusReport.megabytes(totalPSSBytes)), the binary's shared pages counted once) · healthy \(String(format: "%.2f", Double(startupMilliseconds) / 1000)) s after start")
         return lines.joined(separator: "\n")
     }
 

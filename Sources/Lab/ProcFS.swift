@@ -12,6 +12,19 @@ public enum ProcFS {
         return nil
     }
 
+    /// Proportional set size in bytes (`Pss` of /proc/PID/smaps_rollup): shared pages (the
+    /// one `tracelab` binary every lab process maps) divided among the processes sharing them,
+    /// so a sum over the lab is the memory it really takes; a sum of RSS counts the binary
+    /// once per process.
+    public static func proportionalBytes(pid: Int32) -> UInt64? {
+        guard let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return nil }
+        for line in rollup.split(separator: "\n") where line.hasPrefix("Pss:") {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if fields.count >= 2, let kilobytes = UInt64(fields[1]) { return kilobytes * 1024 }
+        }
+        return nil
+    }
+
     /// The command line of a process (argv), or nil if it is gone.
     public static func commandLine(pid: Int32) -> [String]? {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
