@@ -38,6 +38,9 @@ public final class SQLiteSpanStore: SpanStorage {
         self.now = now
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        // In WAL mode NORMAL syncs at checkpoints, not on every commit: a power cut can lose
+        // the last batches but never corrupts the file, and ingest is several times faster.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try pool.write { db in try Self.migrate(db) }
