@@ -61,11 +61,7 @@ struct CollectorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level: level)
         let logger = Logger(label: "tracelab.collector")
         let configuration = try makeConfiguration()
         let store: any SpanStorage

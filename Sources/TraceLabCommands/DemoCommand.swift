@@ -21,11 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     var freePorts = false
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level: .error)
         let logger = Logger(label: "tracelab.demo")
         let colour = isatty(STDOUT_FILENO) == 1
         let scenarios: [ScenarioDefinition]

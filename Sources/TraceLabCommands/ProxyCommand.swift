@@ -110,11 +110,7 @@ struct ProxyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level: level)
         let logger = Logger(label: "tracelab.proxy")
         let server = ProxyServer(configuration: try makeConfiguration(), logger: logger)
         // Bind before the service group runs, so a taken port fails the command with its name.

@@ -67,11 +67,7 @@ struct RunCommand: AsyncParsableCommand {
 
     mutating func runScenarios() async throws {
         let verbose = self.verbose
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = verbose ? .debug : .warning
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level: verbose ? .debug : .warning)
         let logger = Logger(label: "tracelab.run")
         guard let format = ScenarioReportFormat(rawValue: report) else {
             throw CommandFailure.usage("--report must be text, json or junit, not '\(report)'")

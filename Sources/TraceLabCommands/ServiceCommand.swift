@@ -52,11 +52,7 @@ struct ServiceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level: level)
         let configuration = ServiceConfiguration(
             service: name, version: version, listen: listen, proxy: proxy,
             propagation: propagation, appSpans: appSpans, zipkinURL: zipkin

@@ -42,11 +42,7 @@ struct UpCommand: AsyncParsableCommand {
     var healthTimeout: Int = 30
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        StandardErrorLogging.bootstrap(level: .warning)
         let configuration = LabRunnerConfiguration(
             lab: LabConfiguration(
                 selection: lab, basePort: basePort, collectorPort: collectorPort,
