@@ -285,8 +285,12 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
         exchange.facts.statusCode = Int(status.code)
         exchange.responseHeadSent = true
         writeLocalResponse(status: status, message: message, keepAlive: exchange.keepAlive, context: context)
-        // A request whose body is still arriving cannot be followed by another one reliably.
-        finish(exchange, reusable: false, closeDownstream: !exchange.keepAlive || !exchange.requestComplete)
+        // The connection stays open even when the request's end has not been read yet (a fault
+        // abort decides on the head): the HTTP decoder still delimits the request, and its
+        // remaining parts are dropped because the exchange is finished. Closing here instead,
+        // without `Connection: close` on the answer, raced clients that reuse kept-alive
+        // connections into a reset, so their next call never reached the proxy.
+        finish(exchange, reusable: false, closeDownstream: !exchange.keepAlive)
     }
 
     private func respondLocally(status: HTTPResponseStatus, message: String, keepAlive: Bool, context: ChannelHandlerContext) {

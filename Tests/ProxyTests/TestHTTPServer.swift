@@ -20,7 +20,8 @@ final class TestHTTPServer: Sendable {
     let channel: any Channel
     let port: Int
     private let requests = Mutex<[Request]>([])
-    private let waiters = Mutex<[(count: Int, continuation: CheckedContinuation<Void, Never>)]>([])
+    private let waiters = Mutex<[(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)]>([])
+    private let nextWaiterID = Atomic<Int>(0)
 
     init(group: any EventLoopGroup, respond: @escaping @Sendable (Request) -> Answer) async throws {
         let box = RequestSink()
@@ -52,16 +53,33 @@ final class TestHTTPServer: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    /// Waits until at least `count` requests arrived.
-    func waitForRequests(_ count: Int) async {
+    /// Waits until at least `count` requests arrived, or `timeout` passed (the caller checks
+    /// `recorded`, so a missing request fails the test rather than hanging it).
+    func waitForRequests(_ count: Int, timeout: Duration = .seconds(10)) async {
+        let id = nextWaiterID.add(1, ordering: .relaxed).newValue
         await withCheckedContinuation { continuation in
             let done = requests.withLock { requests in
                 if requests.count >= count { return true }
-                waiters.withLock { $0.append((count, continuation)) }
+                waiters.withLock { $0.append((id, count, continuation)) }
                 return false
             }
-            if done { continuation.resume() }
+            if done {
+                continuation.resume()
+                return
+            }
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                self?.expire(id)
+            }
         }
+    }
+
+    private func expire(_ id: Int) {
+        let expired = waiters.withLock { waiters -> CheckedContinuation<Void, Never>? in
+            guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return waiters.remove(at: index).continuation
+        }
+        expired?.resume()
     }
 
     func close() async {

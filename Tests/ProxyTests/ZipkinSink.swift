@@ -7,7 +7,8 @@ import Zipkin
 final class ZipkinSink: Sendable {
     let server: TestHTTPServer
     private let decoded = Mutex<[ZipkinSpan]>([])
-    private let waiters = Mutex<[(predicate: @Sendable ([ZipkinSpan]) -> Bool, continuation: CheckedContinuation<Void, Never>)]>([])
+    private let waiters = Mutex<[(id: Int, predicate: @Sendable ([ZipkinSpan]) -> Bool, continuation: CheckedContinuation<Void, Never>)]>([])
+    private let nextWaiterID = Atomic<Int>(0)
 
     init(group: any EventLoopGroup) async throws {
         let box = SpanBox()
@@ -37,17 +38,35 @@ final class ZipkinSink: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    /// Waits until the spans received satisfy `predicate` (the reporter flushes on a short timer).
-    func wait(until predicate: @escaping @Sendable ([ZipkinSpan]) -> Bool) async -> [ZipkinSpan] {
+    /// Waits until the spans received satisfy `predicate` (the reporter flushes on a short timer),
+    /// or until `timeout` passes: then it returns what arrived, so the test's expectations fail
+    /// with the evidence instead of the run hanging.
+    func wait(timeout: Duration = .seconds(10), until predicate: @escaping @Sendable ([ZipkinSpan]) -> Bool) async -> [ZipkinSpan] {
+        let id = nextWaiterID.add(1, ordering: .relaxed).newValue
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = decoded.withLock { all in
                 if predicate(all) { return true }
-                waiters.withLock { $0.append((predicate, continuation)) }
+                waiters.withLock { $0.append((id, predicate, continuation)) }
                 return false
             }
-            if done { continuation.resume() }
+            if done {
+                continuation.resume()
+                return
+            }
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                self?.expire(id)
+            }
         }
         return spans
+    }
+
+    private func expire(_ id: Int) {
+        let expired = waiters.withLock { waiters -> CheckedContinuation<Void, Never>? in
+            guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return waiters.remove(at: index).continuation
+        }
+        expired?.resume()
     }
 
     private final class SpanBox: @unchecked Sendable {
