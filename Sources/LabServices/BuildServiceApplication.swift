@@ -38,7 +38,8 @@ public func buildServiceApplication(
             spanReporter = httpReporter
         }
     }
-    let tracer = AppTracer(instance: instance, reporter: spanReporter)
+    let clock = ServiceClock(offsetMicroseconds: configuration.clockOffsetMicroseconds)
+    let tracer = AppTracer(instance: instance, reporter: spanReporter, clock: { clock.nowMicros() })
     let propagation = PropagationSwitch(configuration.propagation)
     let runtime = ServiceRuntime(
         configuration: configuration,
@@ -48,6 +49,7 @@ public func buildServiceApplication(
             tracer: tracer, propagation: propagation, logger: logger
         ),
         propagation: propagation,
+        clock: clock,
         logger: logger
     )
 

@@ -16,11 +16,14 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// How long an outgoing call may take before the caller degrades (a lesson's 2 s fault
     /// delay must fit, a hung peer must not hang the page).
     public var callTimeout: Duration
+    /// Added to the app spans' timestamps (`--clock-offset`): this host's clock error, for the
+    /// clock-skew lesson; `POST /admin/clock` changes it at run time.
+    public var clockOffsetMicroseconds: Int64
 
     public init(
         service: ServiceName, version: String = "v1", listen: HostPort, proxy: HostPort,
         propagation: PropagationMode = .forwardAll, appSpans: Bool = false, zipkinURL: String? = nil,
-        callTimeout: Duration = .seconds(10)
+        callTimeout: Duration = .seconds(10), clockOffsetMicroseconds: Int64 = 0
     ) {
         self.service = service
         self.version = version
@@ -30,6 +33,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.appSpans = appSpans
         self.zipkinURL = zipkinURL
         self.callTimeout = callTimeout
+        self.clockOffsetMicroseconds = clockOffsetMicroseconds
     }
 
     public var instance: ServiceInstance { ServiceInstance(service: service, version: version) }

@@ -1,13 +1,19 @@
 import Hummingbird
 import LabModel
+import Zipkin
 
 extension ServiceRuntime {
     struct ModeBody: Codable {
         var mode: String
     }
 
-    /// `GET /health` everywhere, and the propagation admin API (loopback peers only: it
-    /// plants bugs, so nobody off the machine may flip it).
+    struct ClockBody: Codable {
+        var offset: String
+        var offsetMicroseconds: Int64?
+    }
+
+    /// `GET /health` everywhere, and the admin API of propagation mode and span clock offset
+    /// (loopback peers only: it plants bugs, so nobody off the machine may flip it).
     func addCommonRoutes(to router: Router<LabRequestContext>) {
         let instance = configuration.instance
         router.get("/health") { _, _ in
@@ -30,6 +36,24 @@ extension ServiceRuntime {
             propagation.set(mode)
             logger.notice("propagation mode changed", metadata: ["from": "\(previous)", "to": "\(mode)"])
             return ServiceRuntime.json(ModeBody(mode: mode.rawValue))
+        }
+        router.get("/admin/clock") { _, context in
+            guard context.isLoopbackPeer else { return ServiceRuntime.forbidden(context) }
+            let offset = clock.offsetMicroseconds
+            return ServiceRuntime.json(ClockBody(offset: "\(offset)us", offsetMicroseconds: offset))
+        }
+        router.post("/admin/clock") { request, context in
+            guard context.isLoopbackPeer else { return ServiceRuntime.forbidden(context) }
+            let body = try await request.body.collect(upTo: 4096)
+            guard let parsed = ServiceRuntime.decode(ClockBody.self, from: body) else {
+                return ServiceRuntime.error(LabServiceError(.invalidAdminBody("body is not {\"offset\":\"250ms\"}")).description, status: .badRequest)
+            }
+            guard let offset = ClockOffset.parse(parsed.offset) else {
+                return ServiceRuntime.error(LabServiceError(.invalidAdminBody("offset '\(parsed.offset)' is not \(ClockOffset.expected)")).description, status: .badRequest)
+            }
+            clock.set(offsetMicroseconds: offset)
+            logger.notice("span clock offset changed", metadata: ["offset_us": "\(offset)"])
+            return ServiceRuntime.json(ClockBody(offset: "\(offset)us", offsetMicroseconds: offset))
         }
     }
 

@@ -5,12 +5,13 @@ import Logging
 import TraceContext
 
 /// What every route of a service shares: its configuration, app tracer, downstream caller
-/// and run-time propagation mode.
+/// run-time propagation mode and span clock.
 struct ServiceRuntime: Sendable {
     let configuration: ServiceConfiguration
     let tracer: AppTracer
     let caller: DownstreamCaller
     let propagation: PropagationSwitch
+    let clock: ServiceClock
     let logger: Logger
 
     /// Runs `body` as the handler of `request`, reporting the handler's app span around it.

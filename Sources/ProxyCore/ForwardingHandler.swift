@@ -83,7 +83,7 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
         runtime.statistics.requestStarted(direction)
         let settings = runtime.settings
         let startNanos = NIODeadline.now().uptimeNanoseconds
-        let startMicros = WallClock.nowMicros()
+        let startMicros = ClockOffset.shifted(WallClock.nowMicros(), by: settings.clockOffsetMicroseconds)
         let carrier = HTTPHeadersCarrier(head.headers)
         let decision = runtime.decider.decide(side: direction == .inbound ? .server : .client, headers: carrier, samplingRate: settings.sampling, using: &loop.idRandom)
         if !decision.errors.isEmpty {

@@ -1,3 +1,5 @@
+import Zipkin
+
 /// A flag or admin-API value the proxy cannot use, with the offending input and what to do.
 public struct ProxyConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Reason: Hashable, Sendable {
@@ -19,6 +21,8 @@ public struct ProxyConfigurationError: Error, Hashable, Sendable, CustomStringCo
         case invalidJSON(String)
         /// A service name that is empty or has characters outside `[A-Za-z0-9._-]`.
         case invalidServiceName(String)
+        /// A clock offset that is not a signed duration with a unit within a day.
+        case invalidClockOffset(String)
     }
 
     public var reason: Reason
@@ -47,6 +51,8 @@ public struct ProxyConfigurationError: Error, Hashable, Sendable, CustomStringCo
             "invalid JSON body: \(text)"
         case .invalidServiceName(let text):
             "invalid service name '\(text)': use letters, digits, '.', '_' or '-'"
+        case .invalidClockOffset(let text):
+            "invalid clock offset '\(text)': expected \(ClockOffset.expected)"
         }
     }
 }

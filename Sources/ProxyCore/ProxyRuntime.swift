@@ -71,6 +71,14 @@ public final class ProxyRuntime: Sendable {
         }
     }
 
+    /// Shifts the timestamps of the spans reported from now on (the clock-skew lesson).
+    public func setClockOffset(_ microseconds: Int64) -> ProxySettings {
+        settingsBox.withLock { settings in
+            settings.clockOffsetMicroseconds = microseconds
+            return settings
+        }
+    }
+
     /// Back to the start-up configuration (bound addresses stay as they are).
     public func reset() -> ProxySettings {
         settingsBox.withLock { settings in

@@ -1,10 +1,11 @@
 import Foundation
+import Zipkin
 
 /// The admin API's JSON shapes (`GET /config`, `PUT /config/routes/{service}`,
 /// `PUT /config/sampling`); the keys are the cross-part contract.
 extension ProxySettings: Codable {
     enum CodingKeys: String, CodingKey {
-        case service, nodeId, inbound, app, outbound, zipkin, sampling, propagation, routes
+        case service, nodeId, inbound, app, outbound, zipkin, sampling, propagation, routes, clockOffsetMicroseconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -18,7 +19,8 @@ extension ProxySettings: Codable {
             zipkin: try container.decodeIfPresent(String.self, forKey: .zipkin),
             sampling: try container.decode(Double.self, forKey: .sampling),
             propagation: try container.decode([PropagationFormatName].self, forKey: .propagation),
-            routes: try container.decode([String: Route].self, forKey: .routes)
+            routes: try container.decode([String: Route].self, forKey: .routes),
+            clockOffsetMicroseconds: try container.decodeIfPresent(Int64.self, forKey: .clockOffsetMicroseconds) ?? 0
         )
     }
 
@@ -33,6 +35,7 @@ extension ProxySettings: Codable {
         try container.encode(sampling, forKey: .sampling)
         try container.encode(propagation, forKey: .propagation)
         try container.encode(routes, forKey: .routes)
+        try container.encode(clockOffsetMicroseconds, forKey: .clockOffsetMicroseconds)
     }
 
     /// `GET /config` body.
@@ -170,6 +173,19 @@ public enum AdminJSON {
         }
         try ProxySettings.validateSampling(rate)
         return rate
+    }
+
+    /// Parses `{"offset":"250ms"}` (or `"-1.5s"`, `"0"`) for `PUT /config/clock`.
+    public static func clockOffset(_ bytes: [UInt8]) throws(ProxyConfigurationError) -> Int64 {
+        let object = try object(bytes)
+        guard let text = object["offset"] as? String else {
+            throw ProxyConfigurationError(.invalidJSON("field 'offset' is missing or not a string, e.g. {\"offset\":\"250ms\"}"))
+        }
+        if let unknown = object.keys.sorted().first(where: { $0 != "offset" }) {
+            throw ProxyConfigurationError(.invalidJSON("unknown field '\(unknown)': use offset"))
+        }
+        guard let offset = ClockOffset.parse(text) else { throw ProxyConfigurationError(.invalidClockOffset(text)) }
+        return offset
     }
 
     static func describe(_ error: any Error) -> String {

@@ -15,11 +15,13 @@ public struct ProxySettings: Hashable, Sendable {
     /// Formats read from incoming requests (in this precedence) and written to outgoing ones.
     public var propagation: [PropagationFormatName]
     public var routes: [String: Route]
+    /// Added to every span timestamp this sidecar reports: its host's clock error (0 normally).
+    public var clockOffsetMicroseconds: Int64
 
     public init(
         service: String, nodeID: String? = nil, inbound: HostPort, app: HostPort, outbound: HostPort? = nil,
         zipkin: String? = nil, sampling: Double = 1.0, propagation: [PropagationFormatName] = [.b3multi, .b3single, .w3c],
-        routes: [String: Route] = [:]
+        routes: [String: Route] = [:], clockOffsetMicroseconds: Int64 = 0
     ) {
         self.service = service
         self.nodeID = nodeID ?? service
@@ -30,6 +32,7 @@ public struct ProxySettings: Hashable, Sendable {
         self.sampling = sampling
         self.propagation = propagation
         self.routes = routes
+        self.clockOffsetMicroseconds = clockOffsetMicroseconds
     }
 
     public static func validateSampling(_ rate: Double) throws(ProxyConfigurationError) {

@@ -28,6 +28,12 @@ public struct LabTarget: Sendable {
         state?.app(nodeID: instance.nodeID)?.adminURL
     }
 
+    /// The app's clock admin URL (`…/admin/clock`, beside `/admin/propagation`).
+    public func appClockAdmin(_ instance: ServiceInstance) -> String? {
+        guard let url = appPropagationAdmin(instance), url.hasSuffix("/admin/propagation") else { return nil }
+        return String(url.dropLast("/admin/propagation".count)) + "/admin/clock"
+    }
+
     /// Every running sidecar of `lab`.
     public func sidecars(of lab: LabName) -> [ServiceInstance] {
         lab.services.flatMap(\.instances).filter { sidecarAdmin($0) != nil }

@@ -5,9 +5,10 @@ import ScenarioModel
 /// Applies a scenario's `setup:` through the admin APIs and undoes it afterwards: routes,
 /// faults, timeouts and retries on the sidecars that call the service (`PUT
 /// /config/routes/{service}`), sampling on every sidecar (`PUT /config/sampling`),
-/// propagation bugs on the apps (`POST /admin/propagation`). Restoring resets each touched
-/// sidecar (`POST /config/reset`) and puts each app's previous mode back, even when a step
-/// failed half-way.
+/// propagation bugs on the apps (`POST /admin/propagation`), a host's clock offset on its
+/// sidecar (`PUT /config/clock`) and app (`POST /admin/clock`). Restoring resets each touched
+/// sidecar (`POST /config/reset`) and puts each app's previous mode and clock back, even when a
+/// step failed half-way.
 public struct SetupApplier: Sendable {
     public let admin: AdminClient
     public let target: LabTarget
@@ -23,14 +24,15 @@ public struct SetupApplier: Sendable {
     public struct Restoration: Sendable {
         public var sidecars: [String] = []
         public var appModes: [(url: String, mode: String)] = []
-        public var isEmpty: Bool { sidecars.isEmpty && appModes.isEmpty }
+        public var appClocks: [(url: String, offset: String)] = []
+        public var isEmpty: Bool { sidecars.isEmpty && appModes.isEmpty && appClocks.isEmpty }
     }
 
     /// Applies `setup`; on failure restores what was already applied and rethrows.
     public func apply(_ setup: ScenarioSetup, lab: LabName) async throws(ScenarioRunError) -> Restoration {
         var restoration = Restoration()
         let needsAdmin = !setup.routes.isEmpty || !setup.faults.isEmpty || !setup.timeouts.isEmpty || !setup.retries.isEmpty
-            || !setup.propagation.isEmpty || setup.sampling != nil
+            || !setup.propagation.isEmpty || !setup.clockOffsets.isEmpty || setup.sampling != nil
         guard needsAdmin else { return restoration }
         guard let state = target.state else {
             throw ScenarioRunError(.unsupported("this scenario changes the lab (setup:), which needs the admin APIs of a lab started by `tracelab up` (.tracelab/lab.json); run it without --entry/--collector"))
@@ -52,6 +54,17 @@ public struct SetupApplier: Sendable {
                 let previous = current?["mode"] as? String ?? PropagationMode.forwardAll.rawValue
                 restoration.appModes.append((url, previous))
                 try await admin.send(.POST, url, json: ["mode": mode.rawValue])
+            }
+            for (instance, offset) in setup.clockOffsets.sorted(by: { $0.key < $1.key }) {
+                let text = "\(offset.microseconds)us"
+                guard let sidecar = target.sidecarAdmin(instance), let app = target.appClockAdmin(instance) else {
+                    throw ScenarioRunError(.unsupported("no admin URLs for \(instance.nodeID) in lab.json; is the \(lab) lab running?"))
+                }
+                remember(sidecar, in: &restoration)
+                try await admin.send(.PUT, sidecar + "/config/clock", json: ["offset": text])
+                let current = try await admin.send(.GET, app) as? [String: Any]
+                restoration.appClocks.append((app, current?["offset"] as? String ?? "0"))
+                try await admin.send(.POST, app, json: ["offset": text])
             }
         } catch {
             await restore(restoration)
@@ -121,6 +134,13 @@ public struct SetupApplier: Sendable {
                 try await admin.send(.POST, url, json: ["mode": mode])
             } catch {
                 logger.warning("could not restore a propagation mode", metadata: ["url": "\(url)", "error": "\(error)"])
+            }
+        }
+        for (url, offset) in restoration.appClocks.reversed() {
+            do {
+                try await admin.send(.POST, url, json: ["offset": offset])
+            } catch {
+                logger.warning("could not restore an app's clock offset", metadata: ["url": "\(url)", "error": "\(error)"])
             }
         }
     }

@@ -33,6 +33,7 @@ public struct AssertionEvaluator: Sendable {
         case .sampling(let sampling): self.sampling(sampling, observation, field: assertion.field)
         case .propagation(let hops): propagation(hops, observation, field: assertion.field)
         case .sidecars(let counters): sidecars(counters, observation, field: assertion.field)
+        case .clockSkew(let skew): clockSkew(skew, observation, field: assertion.field)
         }
     }
 

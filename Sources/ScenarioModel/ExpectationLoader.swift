@@ -4,7 +4,7 @@ import LabModel
 /// lab (hops must exist) and the traffic (a split test needs enough requests to see anything).
 enum ExpectationLoader {
     static let keys = ["traces", "complete", "broken_links", "shape", "span_counts", "tags", "status",
-                       "error_rate", "latency", "split", "fault", "sampling", "propagation", "sidecars"]
+                       "error_rate", "latency", "split", "fault", "sampling", "propagation", "sidecars", "clock_skew"]
 
     static func parse(_ cursor: YAMLCursor, lab: LabName, setup: ScenarioSetup, traffic: TrafficPlan) throws(ScenarioError) -> [ScenarioAssertion] {
         var result: [ScenarioAssertion] = []
@@ -49,6 +49,7 @@ enum ExpectationLoader {
                     counters.append(.init(counter: counter, bound: try comparison(bound, number: { Double($0) })))
                 }
                 result.append(.sidecars(counters))
+            case "clock_skew": result.append(.clockSkew(try clockSkew(value, lab: lab)))
             default:
                 break
             }
@@ -228,6 +229,31 @@ enum ExpectationLoader {
             result.append(.abort(.init(at: try hop(at, lab: lab), status: try status.int(in: 200...599), fraction: try fields["fraction"]?.fraction())))
         }
         return result
+    }
+
+    static func clockSkew(_ cursor: YAMLCursor, lab: LabName) throws(ScenarioError) -> ClockSkewExpectation? {
+        if cursor.node.scalar != nil {
+            let text = try cursor.string()
+            guard text == "none" else {
+                throw cursor.error(.invalidValue(text, hint: "write clock_skew: none, or {service: ratings, offset: \">= 400ms\", direction: ahead}"))
+            }
+            return nil
+        }
+        let fields = try cursor.fields(allowed: ["service", "at", "offset", "direction"])
+        guard let serviceField = fields["service"] else { throw cursor.child("service", cursor.node).error(.missing) }
+        let name = try serviceField.string()
+        guard let service = NodeName(name), service.service.lab == lab else {
+            throw serviceField.error(.invalidValue(name, hint: "name a service or node id of the \(lab) lab: \(lab.services.map(\.rawValue).joined(separator: ", "))"))
+        }
+        let at = try fields["at"].map { c throws(ScenarioError) in try hop(c, lab: lab) }
+        if let at, let atField = fields["at"], at.callee.service != service.service, at.caller.service != service.service {
+            throw atField.error(.invalidValue(at.description, hint: "the hop must have \(service) at one end"))
+        }
+        return ClockSkewExpectation(
+            service: service, at: at,
+            offset: try fields["offset"].map { c throws(ScenarioError) in try comparison(c, number: { DurationText.parse($0).map { Double($0.microseconds) } }) },
+            direction: try fields["direction"].map { c throws(ScenarioError) in try c.oneOf(ClockSkewExpectation.Direction.self, ClockSkewExpectation.Direction.allCases) }
+        )
     }
 
     static func sampling(_ cursor: YAMLCursor) throws(ScenarioError) -> SamplingExpectation {

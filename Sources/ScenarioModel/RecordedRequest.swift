@@ -59,13 +59,33 @@ public struct TraceJudgement: Hashable, Sendable, Codable {
         }
     }
 
+    /// A clock the analysis found off, and by how much (what `expect.clock_skew` reads).
+    public struct ClockSkew: Hashable, Sendable, Codable {
+        /// The service or node id whose clock is off.
+        public var service: String
+        /// Where it was measured: `reviews-v2 -> ratings`.
+        public var hop: String
+        /// Added to that clock's timestamps to line them up: negative when it runs ahead.
+        public var offsetMicroseconds: Int64
+        /// How many spans the analysis moved.
+        public var adjustedSpanCount: Int
+        public init(service: String, hop: String, offsetMicroseconds: Int64, adjustedSpanCount: Int) {
+            self.service = service
+            self.hop = hop
+            self.offsetMicroseconds = offsetMicroseconds
+            self.adjustedSpanCount = adjustedSpanCount
+        }
+    }
+
     public var traceID: String
     public var complete: Bool
     public var findings: [Finding]
+    public var clockSkew: [ClockSkew]
 
-    public init(traceID: String, complete: Bool, findings: [Finding] = []) {
+    public init(traceID: String, complete: Bool, findings: [Finding] = [], clockSkew: [ClockSkew] = []) {
         self.traceID = traceID
         self.complete = complete
         self.findings = findings
+        self.clockSkew = clockSkew
     }
 }

@@ -34,6 +34,10 @@ public enum ScenarioAssertion: Hashable, Sendable {
     case propagation([HopPropagationExpectation])
     /// `sidecars: {spans_dropped: ">= 1"}`: counters of the sidecars' `/stats` over the run.
     case sidecars([SidecarCounterExpectation])
+    /// `clock_skew: {service: ratings, at: "reviews -> ratings", offset: ">= 400ms", direction: ahead}`:
+    /// the analysis finds that clock off (and moves its spans) in every trace it appears in;
+    /// `clock_skew: none`: no trace shows skew.
+    case clockSkew(ClockSkewExpectation?)
 
     /// The field as written in the file, for reports: `expect.broken_links`.
     public var field: String {
@@ -53,6 +57,7 @@ public enum ScenarioAssertion: Hashable, Sendable {
         case .sampling: "expect.sampling"
         case .propagation: "expect.propagation"
         case .sidecars: "expect.sidecars"
+        case .clockSkew: "expect.clock_skew"
         }
     }
 }
@@ -313,5 +318,27 @@ public struct SidecarCounterExpectation: Hashable, Sendable {
     public init(counter: Counter, bound: Comparison) {
         self.counter = counter
         self.bound = bound
+    }
+}
+
+public struct ClockSkewExpectation: Hashable, Sendable {
+    public enum Direction: String, Hashable, Sendable, CaseIterable {
+        /// The clock reads later than the others' (the analysis moves its spans back).
+        case ahead
+        /// It reads earlier (its spans are moved forward).
+        case behind
+    }
+    /// The service or node id whose clock is off.
+    public var service: NodeName
+    /// The hop the analysis measures it on; nil: any.
+    public var at: HopName?
+    /// Bound on the estimated offset's size, in microseconds; nil: any size beyond tolerance.
+    public var offset: Comparison?
+    public var direction: Direction?
+    public init(service: NodeName, at: HopName? = nil, offset: Comparison? = nil, direction: Direction? = nil) {
+        self.service = service
+        self.at = at
+        self.offset = offset
+        self.direction = direction
     }
 }

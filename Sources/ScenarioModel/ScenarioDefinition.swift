@@ -57,6 +57,9 @@ public struct ScenarioSetup: Hashable, Sendable {
     public var retries: [ServiceName: Int]
     /// A planted propagation bug per service instance (`reviews-v2: drop-b3`).
     public var propagation: [ServiceInstance: PropagationMode]
+    /// A host clock set off per service instance (`ratings: 500ms` runs 500 ms ahead): its
+    /// sidecar's and its app's span timestamps move by it.
+    public var clockOffsets: [ServiceInstance: Duration]
     /// Head sampling rate set on every sidecar of the lab (0…1).
     public var sampling: Double?
     /// Stop the collector while the traffic runs (spans dropped and counted by the sidecars).
@@ -70,13 +73,15 @@ public struct ScenarioSetup: Hashable, Sendable {
 
     public init(routes: [ServiceName: [String: Int]] = [:], faults: [ServiceName: FaultSpec] = [:],
                 timeouts: [ServiceName: Duration] = [:], retries: [ServiceName: Int] = [:],
-                propagation: [ServiceInstance: PropagationMode] = [:], sampling: Double? = nil, collectorDown: Bool = false,
+                propagation: [ServiceInstance: PropagationMode] = [:], clockOffsets: [ServiceInstance: Duration] = [:],
+                sampling: Double? = nil, collectorDown: Bool = false,
                 sidecarPropagation: String? = nil, appSpans: Bool = false) {
         self.routes = routes
         self.faults = faults
         self.timeouts = timeouts
         self.retries = retries
         self.propagation = propagation
+        self.clockOffsets = clockOffsets
         self.sampling = sampling
         self.collectorDown = collectorDown
         self.sidecarPropagation = sidecarPropagation
@@ -84,7 +89,8 @@ public struct ScenarioSetup: Hashable, Sendable {
     }
 
     public var isEmpty: Bool {
-        routes.isEmpty && faults.isEmpty && timeouts.isEmpty && retries.isEmpty && propagation.isEmpty && sampling == nil && !collectorDown
+        routes.isEmpty && faults.isEmpty && timeouts.isEmpty && retries.isEmpty && propagation.isEmpty && clockOffsets.isEmpty
+            && sampling == nil && !collectorDown
     }
 
     /// The weight of each version of `service` the scenario routes to (the lab's default

@@ -1,5 +1,6 @@
 import LabModel
 import TraceContext
+import Zipkin
 import Yams
 
 /// Reads a scenario file's text into a `ScenarioDefinition`, or fails naming the file, line
@@ -8,7 +9,7 @@ import Yams
 public enum ScenarioLoader {
     static let topKeys = ["name", "lesson", "lab", "setup", "traffic", "expect"]
     static let lessonKeys = ["title", "shows", "look_at", "try_next"]
-    static let setupKeys = ["routes", "faults", "timeouts", "retries", "propagation", "sampling", "collector", "sidecar_propagation", "app_spans"]
+    static let setupKeys = ["routes", "faults", "timeouts", "retries", "propagation", "clock_offset", "sampling", "collector", "sidecar_propagation", "app_spans"]
     static let trafficKeys = ["path", "method", "requests", "duration", "concurrency", "rate", "headers", "context"]
 
     /// Parses `yaml`; `file` is only used in error messages and reports.
@@ -120,6 +121,19 @@ public enum ScenarioLoader {
             }
             let mode = try value.oneOf(PropagationMode.self, PropagationMode.allCases)
             for instance in instances { setup.propagation[instance] = mode }
+        }
+        for (key, value) in try fields["clock_offset"]?.entries() ?? [] {
+            let instances: [ServiceInstance]
+            if let instance = ServiceInstance(nodeID: key), instance.service.lab == lab {
+                instances = [instance]
+            } else {
+                instances = try service(key, value, lab: lab).instances
+            }
+            let text = try value.string()
+            guard let micros = ClockOffset.parse(text) else {
+                throw value.error(.invalidValue(text, hint: "write \(ClockOffset.expected) (positive: the clock runs ahead)"))
+            }
+            for instance in instances { setup.clockOffsets[instance] = .microseconds(micros) }
         }
         if let sampling = fields["sampling"] {
             setup.sampling = try sampling.fraction()

@@ -3,6 +3,7 @@ import Logging
 import Proxy
 import ProxyCore
 import ServiceLifecycle
+import Zipkin
 import ZipkinHTTPReporter
 
 /// `tracelab proxy …` (and `tracelab-proxy …`): the tracing sidecar of one service.
@@ -16,7 +17,7 @@ struct ProxyCommand: AsyncParsableCommand {
         --route reviews=127.0.0.1:9101@80,127.0.0.1:9102@20. Spans go to --zipkin \
         (the full POST URL, e.g. http://127.0.0.1:9411/api/v2/spans) in batches. The admin API \
         on --admin serves /ready, /stats, /metrics, /config and runtime changes \
-        (PUT /config/routes/{service}, PUT /config/sampling, POST /config/reset). See docs/PROXY.md.
+        (PUT /config/routes/{service}, PUT /config/sampling, PUT /config/clock, POST /config/reset). See docs/PROXY.md.
         """
     )
 
@@ -46,6 +47,9 @@ struct ProxyCommand: AsyncParsableCommand {
 
     @Option(help: "Trace header formats read and written: b3multi, b3single, w3c (comma-separated).")
     var propagation: String = "b3multi,b3single,w3c"
+
+    @Option(help: "Shift this sidecar's span timestamps, as if its host's clock were off (e.g. 250ms, -1s); for the clock-skew lesson.")
+    var clockOffset: String = "0"
 
     @Option(help: "Admin API listener (HOST:PORT), loopback by default.")
     var admin: String?
@@ -87,7 +91,8 @@ struct ProxyCommand: AsyncParsableCommand {
         let settings = ProxySettings(
             service: service.lowercased(), nodeID: nodeId, inbound: try HostPort(parsing: inbound), app: try HostPort(parsing: app),
             outbound: try outbound.map { (text: String) throws(ProxyConfigurationError) in try HostPort(parsing: text) },
-            zipkin: zipkin, sampling: sampling, propagation: try PropagationFormatName.parseList(propagation), routes: routes
+            zipkin: zipkin, sampling: sampling, propagation: try PropagationFormatName.parseList(propagation), routes: routes,
+            clockOffsetMicroseconds: try Self.parseClockOffset(clockOffset)
         )
         return ProxyConfiguration(
             settings: settings,
@@ -95,6 +100,11 @@ struct ProxyCommand: AsyncParsableCommand {
             reporter: HTTPSpanReporterConfiguration(batchSize: batchSize, flushInterval: .milliseconds(flushIntervalMs), queueCapacity: queueCapacity),
             threads: threads, maxHeaderBytes: maxHeaderBytes
         )
+    }
+
+    static func parseClockOffset(_ text: String) throws(ProxyConfigurationError) -> Int64 {
+        guard let offset = ClockOffset.parse(text) else { throw ProxyConfigurationError(.invalidClockOffset(text)) }
+        return offset
     }
 
     func validate() throws {

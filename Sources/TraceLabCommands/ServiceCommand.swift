@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import LabModel
 import LabServices
 import Logging
+import Zipkin
 
 /// `tracelab service NAME …`: runs one lab service (what `tracelab up` starts next to each
 /// sidecar, and what the per-service executables run).
@@ -38,6 +39,9 @@ struct ServiceCommand: AsyncParsableCommand {
     @Option(help: "Zipkin POST URL for app spans, e.g. http://127.0.0.1:9411/api/v2/spans.")
     var zipkin: String?
 
+    @Option(help: "Shift the app spans' timestamps, as if this host's clock were off (e.g. 250ms, -1s).", transform: ServiceCommand.parseClockOffset)
+    var clockOffset: Int64 = 0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.", transform: ServiceCommand.parseLogLevel)
     var logLevel: Logger.Level = .info
 
@@ -55,11 +59,18 @@ struct ServiceCommand: AsyncParsableCommand {
         StandardErrorLogging.bootstrap(level: level)
         let configuration = ServiceConfiguration(
             service: name, version: version, listen: listen, proxy: proxy,
-            propagation: propagation, appSpans: appSpans, zipkinURL: zipkin
+            propagation: propagation, appSpans: appSpans, zipkinURL: zipkin, clockOffsetMicroseconds: clockOffset
         )
         let logger = Logger(label: "tracelab.service.\(name.rawValue)")
         let application = try buildServiceApplication(configuration: configuration, logger: logger)
         try await application.runService()
+    }
+
+    static func parseClockOffset(_ text: String) throws -> Int64 {
+        guard let offset = ClockOffset.parse(text) else {
+            throw ValidationError("invalid clock offset '\(text)': expected \(ClockOffset.expected)")
+        }
+        return offset
     }
 
     static func parseService(_ text: String) throws -> ServiceName {

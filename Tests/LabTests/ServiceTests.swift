@@ -5,6 +5,7 @@ import HummingbirdTesting
 import LabModel
 @testable import LabServices
 import TraceContext
+import Synchronization
 import Testing
 import Zipkin
 
@@ -264,5 +265,37 @@ struct ServiceTests {
         #expect(forwarded.headers["x-b3-spanid"] == call.id.hex)
         #expect(forwarded.headers["x-b3-parentspanid"] == handler.id.hex)
         #expect(forwarded.headers["x-b3-traceid"] == Self.traceID)
+    }
+
+    @Test("the clock admin API shifts the app spans' timestamps and names a bad offset")
+    func clockOffset() async throws {
+        let reporter = CollectingReporter()
+        var configuration = Self.configuration(.ratings)
+        configuration.appSpans = true
+        configuration.zipkinURL = "http://127.0.0.1:1/api/v2/spans"
+        configuration.clockOffsetMicroseconds = 1_000_000
+        let app = try buildServiceApplication(configuration: configuration, reporter: reporter)
+        let answered = Mutex<UInt64>(0)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/admin/clock", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"offset":"1000000us","offsetMicroseconds":1000000}"#)
+            }
+            try await client.execute(uri: "/admin/clock", method: .post, body: ByteBuffer(string: #"{"offset":"-2s"}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains(#""offsetMicroseconds":-2000000"#))
+            }
+            try await client.execute(uri: "/ratings/0", method: .get, headers: Self.b3Headers) { response in
+                #expect(response.status == .ok)
+                answered.withLock { $0 = UInt64(Date().timeIntervalSince1970 * 1_000_000) }
+            }
+            try await client.execute(uri: "/admin/clock", method: .post, body: ByteBuffer(string: #"{"offset":"soon"}"#)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("'soon'"))
+            }
+        }
+        let span = try #require(reporter.reported.first)
+        let timestamp = try #require(span.timestamp)
+        let after = answered.withLock { $0 }
+        #expect(timestamp + 1_500_000 < after, "stamped about 2 s before it was answered: \(timestamp) vs \(after)")
     }
 }

@@ -307,4 +307,23 @@ struct ProxyIntegrationTests {
         #expect(metrics.body.contains("tracelab_proxy_request_duration_seconds_count"))
         await harness.shutdown()
     }
+
+    @Test("clock offset: PUT /config/clock shifts the timestamps of later spans, not their durations; reset puts it back")
+    func clockOffset() async throws {
+        let harness = try await ProxyHarness.start()
+        let set = try await harness.send(harness.adminURL + "/config/clock", method: .PUT, body: #"{"offset":"-2s"}"#)
+        #expect(set.status == 200 && set.body.contains(#""clockOffsetMicroseconds":-2000000"#), "\(set.body)")
+        _ = try await harness.send(harness.inboundURL + "/")
+        let answered = WallClock.nowMicros()
+        let span = try #require(await harness.sink.wait { !$0.isEmpty }.first)
+        let timestamp = try #require(span.timestamp)
+        #expect(timestamp + 1_500_000 < answered, "stamped about 2 s before it was answered: \(timestamp) vs \(answered)")
+        #expect((span.duration ?? .max) < 1_000_000, "durations come from the monotonic clock")
+
+        let bad = try await harness.send(harness.adminURL + "/config/clock", method: .PUT, body: #"{"offset":"250"}"#)
+        #expect(bad.status == 400 && bad.body.contains("invalid clock offset '250'"), "\(bad.body)")
+        let reset = try await harness.send(harness.adminURL + "/config/reset", method: .POST)
+        #expect(reset.body.contains(#""clockOffsetMicroseconds":0"#))
+        await harness.shutdown()
+    }
 }

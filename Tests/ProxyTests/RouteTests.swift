@@ -1,4 +1,5 @@
 import ProxyCore
+import Zipkin
 import Testing
 
 @Suite("Routes, weights and faults")
@@ -102,5 +103,24 @@ struct RouteTests {
             }
         }
         #expect(throws: ProxyConfigurationError.self) { try RouteUpdate.parse(Array(#"{"retries":1}"#.utf8)).applied(to: nil) }
+    }
+
+    @Test("clock offsets are signed durations with a unit", arguments: [
+        ("250ms", Int64(250_000)), ("-1.5s", -1_500_000), ("800us", 800), ("0", 0), (" 2m ", 120_000_000), ("-0.25ms", -250),
+    ])
+    func clockOffsets(text: String, micros: Int64) {
+        #expect(ClockOffset.parse(text) == micros)
+    }
+
+    @Test("clock offsets without a unit, beyond a day or not numbers are refused", arguments: ["250", "ms", "2d", "25h", "1e9s", "nan s", ""])
+    func badClockOffsets(text: String) {
+        #expect(ClockOffset.parse(text) == nil)
+    }
+
+    @Test("a shifted clock never goes below the epoch")
+    func shiftedClock() {
+        #expect(ClockOffset.shifted(1_000, by: -5_000) == 0)
+        #expect(ClockOffset.shifted(1_000, by: 5_000) == 6_000)
+        #expect(ClockOffset.shifted(10_000, by: -5_000) == 5_000)
     }
 }

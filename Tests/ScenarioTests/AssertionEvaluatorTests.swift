@@ -215,4 +215,53 @@ import Zipkin
         #expect(all.isSatisfied(by: spans))
         #expect(all.missing(from: Array(spans.dropLast())).count == 1)
     }
+
+    /// `observation()` with the analysis' clock estimate for ratings on every trace.
+    func skewed(_ skew: TraceJudgement.ClockSkew?) -> ScenarioObservation {
+        var obs = observation()
+        for id in obs.entryTraces(lab: .bookinfo) {
+            obs.judgements[id] = TraceJudgement(traceID: id, complete: true, clockSkew: skew.map { [$0] } ?? [])
+        }
+        return obs
+    }
+
+    @Test("clock_skew passes when every trace names the clock as asked, and fails naming what was seen")
+    func clockSkew() throws {
+        let ahead = TraceJudgement.ClockSkew(service: "ratings-v1", hop: "reviews-v2 -> ratings", offsetMicroseconds: -498_000, adjustedSpanCount: 1)
+        let rule = ClockSkewExpectation(service: NodeName(service: .ratings), at: hop("reviews-v2 -> ratings"),
+                                        offset: Comparison(.greaterOrEqual, 400_000), direction: .ahead)
+        #expect(scenario([.clockSkew(rule)]).evaluate(skewed(ahead))[0].passed)
+
+        let none = scenario([.clockSkew(rule)]).evaluate(skewed(nil))[0]
+        #expect(!none.passed)
+        #expect(none.failures.first?.seen == "no clock skew found")
+
+        var small = ahead
+        small.offsetMicroseconds = -120_000
+        let tooSmall = scenario([.clockSkew(rule)]).evaluate(skewed(small))[0]
+        #expect(!tooSmall.passed)
+        #expect(tooSmall.failures.first?.seen.contains("120.0ms ahead") == true, "\(tooSmall.failures)")
+
+        var behind = ahead
+        behind.offsetMicroseconds = 498_000
+        #expect(!scenario([.clockSkew(rule)]).evaluate(skewed(behind))[0].passed)
+
+        var elsewhere = ahead
+        elsewhere.service = "details-v1"
+        elsewhere.hop = "productpage-v1 -> details"
+        let wrongService = scenario([.clockSkew(rule)]).evaluate(skewed(elsewhere))[0]
+        #expect(!wrongService.passed)
+        #expect(wrongService.failures.first?.seen.hasPrefix("skew found elsewhere: details-v1") == true)
+
+        var otherVersion = rule
+        otherVersion.at = hop("reviews-v3 -> ratings")
+        #expect(!scenario([.clockSkew(otherVersion)]).evaluate(skewed(ahead))[0].passed)
+
+        var unmoved = ahead
+        unmoved.adjustedSpanCount = 0
+        #expect(!scenario([.clockSkew(rule)]).evaluate(skewed(unmoved))[0].passed)
+
+        #expect(scenario([.clockSkew(nil)]).evaluate(skewed(nil))[0].passed)
+        #expect(!scenario([.clockSkew(nil)]).evaluate(skewed(ahead))[0].passed)
+    }
 }

@@ -57,6 +57,10 @@ import Testing
         ("name: x\nlab: bookinfo\ntraffic: {requests: lots}\nexpect: {complete: true}\n", 3, "traffic.requests", "expected a whole number"),
         ("name: x\nlab: bookinfo\nexpect:\n  traces: 3\n  sampling: {rate: 140%}\n", 5, "expect.sampling.rate", "percentage"),
         ("name: x\nlab: bookinfo\nexpect:\n  broken_links: {at: \"reviews-v2 -> ratings\", cause: mising-b3}\n", 4, "expect.broken_links.cause", "did you mean 'missing-b3'?"),
+        ("name: x\nlab: bookinfo\nsetup:\n  clock_offset: {ratings: 500}\nexpect: {complete: true}\n", 4, "setup.clock_offset.ratings", "signed duration with a unit"),
+        ("name: x\nlab: bookinfo\nexpect:\n  clock_skew: {service: ratings, at: \"productpage -> details\"}\n", 4, "expect.clock_skew.at", "must have ratings at one end"),
+        ("name: x\nlab: bookinfo\nexpect:\n  clock_skew: {service: ratings, direction: sideways}\n", 4, "expect.clock_skew.direction", "ahead"),
+        ("name: x\nlab: bookinfo\nexpect:\n  clock_skew: some\n", 4, "expect.clock_skew", "clock_skew: none"),
         ("name: x\nlab: bookinfo\ntraffic: {requests: 20}\nexpect:\n  split: {service: reviews, weights: {v1: 50, v2: 50}}\n", 5, "expect.split", "send at least"),
     ])
     func errorsAreLocated(yaml: String, line: Int, field: String, hint: String) {
@@ -105,5 +109,26 @@ import Testing
     func spelling() {
         #expect(Spelling.closest(to: "brokn_links", among: ExpectationLoader.keys) == "broken_links")
         #expect(Spelling.closest(to: "zebra", among: ExpectationLoader.keys) == nil)
+    }
+
+    @Test("clock_offset and clock_skew read a host's clock error and the analysis' estimate")
+    func clockSkew() throws {
+        let yaml = """
+        name: 09
+        lab: bookinfo
+        setup:
+          clock_offset: {ratings: 500ms, reviews-v2: -1.5s}
+        expect:
+          clock_skew: {service: ratings, at: "reviews-v2 -> ratings", offset: ">= 400ms", direction: ahead}
+        """
+        let scenario = try ScenarioLoader.parse(yaml: yaml, file: "09.yaml")
+        #expect(scenario.setup.clockOffsets[ServiceInstance(service: .ratings, version: "v1")] == .milliseconds(500))
+        #expect(scenario.setup.clockOffsets[ServiceInstance(service: .reviews, version: "v2")] == .milliseconds(-1_500))
+        #expect(scenario.setup.clockOffsets[ServiceInstance(service: .reviews, version: "v1")] == nil)
+        #expect(scenario.expect == [.clockSkew(ClockSkewExpectation(
+            service: NodeName(service: .ratings), at: HopName.parse("reviews-v2 -> ratings"),
+            offset: Comparison(.greaterOrEqual, 400_000), direction: .ahead))])
+        let none = try ScenarioLoader.parse(yaml: "name: x\nlab: bookinfo\nexpect: {clock_skew: none}\n", file: "x.yaml")
+        #expect(none.expect == [.clockSkew(nil)])
     }
 }

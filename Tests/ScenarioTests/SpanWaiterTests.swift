@@ -95,4 +95,26 @@ final class FakeBackend: TraceBackend, Sendable {
         #expect(!outcome.timedOut)
         #expect(clock.elapsed() >= .seconds(2))
     }
+
+    @Test("a trace whose skewed host stamped spans before the run keeps them; an earlier run's trace is left out")
+    func keepsSkewedSpansOfTheRun() async throws {
+        var factory = SpanFactory()
+        let runStart = factory.time
+        // This run's request: ratings' host clock 300 ms behind, so its span predates the run.
+        let current = factory.bookinfo(trace: 1, requestID: "req-0").map { span in
+            var span = span
+            if span.localServiceName == "ratings" { span.timestamp = span.timestamp.map { $0 - 300_000 } }
+            return span
+        }
+        // A trace of an earlier run: every span 10 s before this one started.
+        var earlier = SpanFactory(next: 100, time: runStart - 10_000_000)
+        let old = earlier.bookinfo(trace: 2, requestID: "req-old")
+        let (waiter, _) = setup(spans: current + old, arrival: { _ in .zero })
+        let outcome = try await waiter.wait(for: [request(0)], expected: expected, runStartMicros: runStart)
+        #expect(!outcome.timedOut)
+        #expect(outcome.missing.isEmpty)
+        let ids = Set(outcome.traces.compactMap { $0.first?.traceID.hex })
+        #expect(ids == ["0000000000000001"])
+        #expect(outcome.traces.flatMap { $0 }.count == current.count)
+    }
 }
