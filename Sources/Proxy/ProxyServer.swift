@@ -56,7 +56,13 @@ public final class ProxyServer: Service, Sendable {
         } else if let zipkin = configuration.settings.zipkin {
             // Its own thread: encoding and POSTing never run on the proxy's event loop.
             let reporterGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let client = HTTPClient(eventLoopGroup: reporterGroup)
+            // A batch gets one try: when the collector refuses the connection the batch is dropped
+            // and counted at once, instead of AsyncHTTPClient retrying the connect with backoff
+            // until the request timeout while the queue fills behind it.
+            var clientConfiguration = HTTPClient.Configuration()
+            clientConfiguration.connectionPool.retryConnectionEstablishment = false
+            clientConfiguration.timeout.connect = .seconds(1)
+            let client = HTTPClient(eventLoopGroup: reporterGroup, configuration: clientConfiguration)
             let httpReporter = HTTPSpanReporter(endpoint: zipkin, configuration: configuration.reporter, httpClient: client, logger: logger)
             reporter = httpReporter
             counters = {
