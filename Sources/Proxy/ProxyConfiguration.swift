@@ -23,11 +23,19 @@ public struct ProxyConfiguration: Sendable {
     public var poolLimits: UpstreamConnectionPool.Limits
     /// How long graceful shutdown waits for in-flight requests.
     public var drainTimeout: Duration
+    /// How long a client may take from a request's first byte to the end of its head (slowloris).
+    public var requestHeadTimeout: Duration
+    /// How long a kept-alive downstream connection may sit with no request before it is closed.
+    /// Longer than the lab apps' client pools keep idle connections (60 s), so the client closes first.
+    public var idleTimeout: Duration
+    /// Downstream connections per listener kind at most; more are closed at once and counted.
+    public var maxConnections: Int
 
     public init(
         settings: ProxySettings, admin: HostPort? = nil, reporter: HTTPSpanReporterConfiguration = .init(), threads: Int = 1,
         routingSeed: UInt64? = nil, maxHeaderBytes: Int = 60 * 1024, appTimeout: Duration = .seconds(30),
-        connectTimeout: Duration = .seconds(2), poolLimits: UpstreamConnectionPool.Limits = .init(), drainTimeout: Duration = .seconds(5)
+        connectTimeout: Duration = .seconds(2), poolLimits: UpstreamConnectionPool.Limits = .init(), drainTimeout: Duration = .seconds(5),
+        requestHeadTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(300), maxConnections: Int = 4096
     ) {
         self.settings = settings
         self.admin = admin
@@ -39,5 +47,8 @@ public struct ProxyConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.poolLimits = poolLimits
         self.drainTimeout = drainTimeout
+        self.requestHeadTimeout = requestHeadTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = max(1, maxConnections)
     }
 }

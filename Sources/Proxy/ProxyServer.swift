@@ -205,15 +205,29 @@ public final class ProxyServer: Service, Sendable {
         guard let loop = loopContexts[ObjectIdentifier(channel.eventLoop)] else {
             throw ChannelError.ioOnClosedChannel
         }
+        let statistics = runtime.statistics
+        guard statistics.connectionOpened(limit: configuration.maxConnections) else {
+            // Over the limit: close before reading anything, so a flood of idle connections
+            // (slowloris) cannot take every descriptor.
+            channel.close(promise: nil)
+            return
+        }
+        channel.closeFuture.whenComplete { _ in statistics.connectionClosed() }
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = max(configuration.maxHeaderBytes, 1024)
         limits.maxHeaderFieldSize = max(configuration.maxHeaderBytes, 1024)
         let sync = channel.pipeline.syncOperations
+        let deadlines = ConnectionDeadlines(
+            headTimeout: TimeAmount(configuration.requestHeadTimeout), idleTimeout: TimeAmount(configuration.idleTimeout),
+            onTimeout: { statistics.deadlineFired($0) }
+        )
+        let (byteWatcher, headWatcher) = deadlines.handlers()
+        try sync.addHandler(byteWatcher)
         try sync.configureHTTPServerPipeline(
             withPipeliningAssistance: true, withErrorHandling: false,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
         )
-        let statistics = runtime.statistics
+        try sync.addHandler(headWatcher)
         try sync.addHandler(ProtocolErrorResponder(onRejected: { statistics.requestRejected() }))
         var logger = self.logger
         logger[metadataKey: "listener"] = .string(direction.rawValue)

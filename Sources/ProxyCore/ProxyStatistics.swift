@@ -18,6 +18,11 @@ public final class ProxyStatistics: Sendable {
         public var faultsDelayed: UInt64 = 0
         public var faultsAborted: UInt64 = 0
         public var rejectedRequests: UInt64 = 0
+        /// Downstream connections open now, refused at the limit, and closed by a deadline.
+        public var openConnections: Int = 0
+        public var refusedConnections: UInt64 = 0
+        public var requestHeadTimeouts: UInt64 = 0
+        public var idleConnectionsClosed: UInt64 = 0
         /// Per direction (inbound, outbound): cumulative bucket counts, then the count and sum.
         public var latencyBucketCounts: [[UInt64]] = [Array(repeating: 0, count: ProxyStatistics.latencyBuckets.count), Array(repeating: 0, count: ProxyStatistics.latencyBuckets.count)]
         public var latencyCount: [UInt64] = [0, 0]
@@ -65,6 +70,29 @@ public final class ProxyStatistics: Sendable {
     public func faultDelayed() { state.withLock { $0.faultsDelayed += 1 } }
     public func faultAborted() { state.withLock { $0.faultsAborted += 1 } }
     public func requestRejected() { state.withLock { $0.rejectedRequests += 1 } }
+
+    /// Counts a new downstream connection; false (and counted as refused) at `limit`.
+    public func connectionOpened(limit: Int) -> Bool {
+        state.withLock { state in
+            guard state.openConnections < limit else {
+                state.refusedConnections += 1
+                return false
+            }
+            state.openConnections += 1
+            return true
+        }
+    }
+
+    public func connectionClosed() { state.withLock { $0.openConnections -= 1 } }
+
+    public func deadlineFired(_ kind: ConnectionDeadlines.Kind) {
+        state.withLock { state in
+            switch kind {
+            case .requestHead: state.requestHeadTimeouts += 1
+            case .idle: state.idleConnectionsClosed += 1
+            }
+        }
+    }
 }
 
 /// Which listener a request came in on.

@@ -69,6 +69,15 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: "Largest request header section in bytes before 431.")
     var maxHeaderBytes: Int = 60 * 1024
 
+    @Option(help: "Longest time from a request's first byte to the end of its head before the connection is closed (slowloris).")
+    var requestHeadTimeoutMs: Int = 10_000
+
+    @Option(help: "Longest a kept-alive downstream connection may wait for its next request.")
+    var idleTimeoutMs: Int = 300_000
+
+    @Option(help: "Downstream connections at most (per listener kind); more are closed at once and counted.")
+    var maxConnections: Int = 4096
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -84,6 +93,9 @@ struct ProxyCommand: AsyncParsableCommand {
         guard flushIntervalMs >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--flush-interval-ms", value: "\(flushIntervalMs)")) }
         guard queueCapacity >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--queue-capacity", value: "\(queueCapacity)")) }
         guard threads >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--threads", value: "\(threads)")) }
+        guard requestHeadTimeoutMs >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--request-head-timeout-ms", value: "\(requestHeadTimeoutMs)")) }
+        guard idleTimeoutMs >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--idle-timeout-ms", value: "\(idleTimeoutMs)")) }
+        guard maxConnections >= 1 else { throw ProxyConfigurationError(.invalidNumber(field: "--max-connections", value: "\(maxConnections)")) }
         guard maxHeaderBytes >= 1024 else { throw ProxyConfigurationError(.invalidNumber(field: "--max-header-bytes", value: "\(maxHeaderBytes)")) }
         if let zipkin, !(zipkin.hasPrefix("http://") || zipkin.hasPrefix("https://")) {
             throw ProxyConfigurationError(.invalidJSON("--zipkin '\(zipkin)' is not an http(s) URL; use e.g. http://127.0.0.1:9411/api/v2/spans"))
@@ -98,7 +110,8 @@ struct ProxyCommand: AsyncParsableCommand {
             settings: settings,
             admin: try admin.map { (text: String) throws(ProxyConfigurationError) in try HostPort(parsing: text) },
             reporter: HTTPSpanReporterConfiguration(batchSize: batchSize, flushInterval: .milliseconds(flushIntervalMs), queueCapacity: queueCapacity),
-            threads: threads, maxHeaderBytes: maxHeaderBytes
+            threads: threads, maxHeaderBytes: maxHeaderBytes,
+            requestHeadTimeout: .milliseconds(requestHeadTimeoutMs), idleTimeout: .milliseconds(idleTimeoutMs), maxConnections: maxConnections
         )
     }
 

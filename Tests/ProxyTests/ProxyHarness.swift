@@ -25,6 +25,7 @@ struct ProxyHarness {
         sampling: Double = 1.0,
         propagation: [PropagationFormatName] = [.b3multi, .b3single, .w3c],
         seed: UInt64? = 42,
+        requestHeadTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(300), maxConnections: Int = 4096,
         appAnswer: @escaping @Sendable (TestHTTPServer.Request) -> TestHTTPServer.Answer = { _ in .reply(status: .ok, headers: [("content-type", "text/plain")], body: "hello from the app") }
     ) async throws -> ProxyHarness {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -44,7 +45,8 @@ struct ProxyHarness {
         let configuration = ProxyConfiguration(
             settings: settings, admin: HostPort(host: "127.0.0.1", port: 0),
             reporter: HTTPSpanReporterConfiguration(batchSize: 10, flushInterval: .milliseconds(20), queueCapacity: 1000, requestTimeout: .milliseconds(500), shutdownTimeout: .seconds(1)),
-            routingSeed: seed, appTimeout: .seconds(5), connectTimeout: .milliseconds(500), drainTimeout: .seconds(2)
+            routingSeed: seed, appTimeout: .seconds(5), connectTimeout: .milliseconds(500), drainTimeout: .seconds(2),
+            requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections
         )
         let proxy = ProxyServer(configuration: configuration, logger: logger)
         let addresses = try await proxy.start()
