@@ -159,12 +159,14 @@ let package = Package(
         .executableTarget(name: "ServiceCMain", dependencies: ["TraceLabCommands"]),
 
         // MARK: tests
+        // Helpers several test targets share (raw-socket requests no HTTP client would send).
+        .target(name: "TestSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")], path: "Tests/Support"),
         .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "TraceContextInstrument"]),
         .testTarget(name: "ZipkinTests", dependencies: ["Zipkin"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "Zipkin"]),
-        .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "TestSupport", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio")], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "TestSupport", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Zipkin", "TraceContext", "TraceAnalysis", "LabModel", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Yams", package: "Yams"), "Collector", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]

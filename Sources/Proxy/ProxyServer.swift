@@ -121,6 +121,11 @@ public final class ProxyServer: Service, Sendable {
             }
             var admin: (any Channel)?
             if let address = configuration.admin {
+                if !address.isLoopback {
+                    // The admin API changes routes, faults and sampling without authentication.
+                    logger.warning("the admin API is reachable from other machines: bind it to 127.0.0.1 unless that is intended",
+                                   metadata: ["admin": "\(address)"])
+                }
                 let router = AdminRouter(runtime: runtime)
                 admin = try await bind(address, name: "admin") { channel in
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)

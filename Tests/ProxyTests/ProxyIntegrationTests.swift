@@ -6,6 +6,7 @@ import NIOPosix
 import Proxy
 import ProxyCore
 import Testing
+import TestSupport
 import TraceContext
 import Zipkin
 
@@ -248,6 +249,10 @@ struct ProxyIntegrationTests {
         "conflicting content-length": ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", "HTTP/1.1 400"),
         "control byte in a header value": ("GET / HTTP/1.1\r\nHost: a\r\nX-Bad: a\u{01}b\r\n\r\n", "HTTP/1.1 400"),
         "one 70 KB header": ("GET / HTTP/1.1\r\nHost: a\r\nX-Big: \(String(repeating: "a", count: 70_000))\r\n\r\n", "HTTP/1.1 431"),
+        "obs-fold continuation line": ("GET / HTTP/1.1\r\nHost: a\r\nX-Folded: a\r\n  b\r\n\r\n", "HTTP/1.1 400"),
+        "bare CR in a header value": ("GET / HTTP/1.1\r\nHost: a\r\nX-Bad: a\rInjected: 1\r\n\r\n", "HTTP/1.1 400"),
+        "LF-only line ending smuggling a header": ("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc", "HTTP/1.1 400"),
+        "10 MB x-request-id": ("GET / HTTP/1.1\r\nHost: a\r\nX-Request-Id: \(String(repeating: "f", count: 10 << 20))\r\n\r\n", "HTTP/1.1 431"),
         "700 headers of 100 bytes": ("GET / HTTP/1.1\r\nHost: a\r\n" + (0..<700).map { "X-H\($0): \(String(repeating: "b", count: 100))\r\n" }.joined() + "\r\n", "HTTP/1.1 431"),
     ]
 

@@ -123,4 +123,14 @@ struct RouteTests {
         #expect(ClockOffset.shifted(1_000, by: 5_000) == 6_000)
         #expect(ClockOffset.shifted(10_000, by: -5_000) == 5_000)
     }
+
+    @Test("loopback addresses are told apart from ones other machines reach (the admin API warns on those)")
+    func loopback() throws {
+        for text in ["127.0.0.1:15000", "127.1.2.3:1", "localhost:1", "[::1]:15000"] {
+            #expect(try HostPort(parsing: text).isLoopback, "\(text)")
+        }
+        for text in ["0.0.0.0:15000", "192.168.1.4:1", "[::]:1", "example.org:80"] {
+            #expect(try !HostPort(parsing: text).isLoopback, "\(text)")
+        }
+    }
 }
