@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "TraceContext", targets: ["TraceContext"]),
         .library(name: "Zipkin", targets: ["Zipkin"]),
         .library(name: "TraceAnalysis", targets: ["TraceAnalysis"]),
+        // For the libFuzzer targets in Fuzz/ (a package of their own, built with -sanitize=fuzzer).
+        .library(name: "FuzzProperties", targets: ["FuzzProperties"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -136,6 +138,15 @@ let package = Package(
             ]
         ),
         .target(name: "TraceLabBench", dependencies: ["TraceContext", "Zipkin"]),
+        // What the fuzz targets check on each input; the regression tests replay saved inputs through it.
+        .target(
+            name: "FuzzProperties",
+            dependencies: [
+                "TraceContext", "Zipkin", "ScenarioModel", "ProxyCore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
 
         // MARK: command line (only executables and this layer parse options)
         .target(
@@ -144,6 +155,7 @@ let package = Package(
                 "TraceContext", "Zipkin", "TraceAnalysis", "Proxy", "Collector", "LabServices", "Lab", "LabModel",
                 "Scenario", "ScenarioModel", "TraceLabBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -162,12 +174,13 @@ let package = Package(
         // Helpers several test targets share (raw-socket requests no HTTP client would send).
         .target(name: "TestSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")], path: "Tests/Support"),
         .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "TraceContextInstrument"]),
+        .testTarget(name: "TraceLabBenchTests", dependencies: ["TraceLabBench"]),
         .testTarget(name: "ZipkinTests", dependencies: ["Zipkin"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "Zipkin"]),
         .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "TestSupport", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "TestSupport", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Zipkin", "TraceContext", "TraceAnalysis", "LabModel", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Yams", package: "Yams"), "Collector", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["FuzzProperties", "Zipkin", "TraceContext", "TraceAnalysis", "LabModel", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Yams", package: "Yams"), "Collector", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )

@@ -38,6 +38,23 @@ public enum ProcFS {
         return stat[stat.index(after: close)...].first { $0 != " " }
     }
 
+    /// User plus system CPU time the process has used, in seconds (fields 14 and 15 of
+    /// /proc/PID/stat, in clock ticks); nil if it is gone.
+    public static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command name: state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (user + system) / (ticks > 0 ? ticks : 100)
+    }
+
+    /// Open file descriptors of the process (entries of /proc/PID/fd); nil if unreadable.
+    public static func openFileDescriptors(pid: Int32) -> Int? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
+    }
+
     /// The running binary, as the kernel knows it.
     public static func selfExecutable() -> String? {
         try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")

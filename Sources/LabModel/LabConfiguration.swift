@@ -25,6 +25,14 @@ public struct LabConfiguration: Hashable, Sendable, Codable {
     public var propagationModes: [String: PropagationMode]
     /// The collector's `--storage` (`memory` or `sqlite:PATH`).
     public var collectorStorage: String
+    /// False: no sidecars, the apps call each other directly (`tracelab bench overhead`'s
+    /// baseline). Nil (the default, and lab.json files of older versions) means true.
+    public var sidecars: Bool?
+    /// False: the sidecars get no `--zipkin` and report nothing. Nil means true.
+    public var tracing: Bool?
+
+    public var hasSidecars: Bool { sidecars ?? true }
+    public var reportsSpans: Bool { tracing ?? true }
 
     public init(
         selection: LabSelection = .bookinfo,

@@ -44,7 +44,7 @@ public struct LabPlan: Hashable, Sendable, Codable {
         for instance in instances {
             let first = base + instance.slot * portsPerInstance
             let outbound = address(first + 1)
-            let app = AppPlan(
+            var app = AppPlan(
                 instance: instance, listen: address(first + 3), proxy: outbound,
                 propagation: configuration.propagationMode(of: instance)
             )
@@ -54,6 +54,14 @@ public struct LabPlan: Hashable, Sendable, Codable {
                         RouteEndpoint(address: $0, weight: weight)
                     }
                 })
+            }
+            if !configuration.hasSidecars {
+                // Straight to the callees' apps, every version alike (no weights without a mesh).
+                app.direct = LabTopology.callees(of: instance.service).map { callee in
+                    RoutePlan(service: callee, endpoints: callee.instances.filter { instances.contains($0) }.map {
+                        RouteEndpoint(address: address(base + $0.slot * portsPerInstance + 3), weight: 1)
+                    })
+                }
             }
             apps.append(app)
             sidecars.append(SidecarPlan(
@@ -94,6 +102,10 @@ public struct LabPlan: Hashable, Sendable, Codable {
     public var entries: [LabEntry] {
         configuration.selection.labs.compactMap { lab in
             let service = LabTopology.entryService(of: lab)
+            if !configuration.hasSidecars {
+                guard let app = apps.first(where: { $0.instance.service == service }) else { return nil }
+                return LabEntry(lab: lab, url: app.listen.url(path: LabTopology.entryPath(of: lab)))
+            }
             guard let sidecar = sidecars.first(where: { $0.instance.service == service }) else { return nil }
             return LabEntry(lab: lab, url: sidecar.inbound.url(path: LabTopology.entryPath(of: lab)))
         }
@@ -125,9 +137,11 @@ public struct LabPlan: Hashable, Sendable, Codable {
                     healthURL: app.listen.url(path: "/health"), adminURL: app.listen.url(path: "/admin/propagation")
                 ))
             }
+            guard configuration.hasSidecars else { continue }
             result.append(LabProcessSpec(
                 name: "\(sidecar.instance.nodeID)-proxy", role: .proxy, instance: sidecar.instance,
-                arguments: LaunchArguments.proxy(sidecar, zipkinURL: zipkinURL, sampling: configuration.sampling, propagation: configuration.proxyPropagation),
+                arguments: LaunchArguments.proxy(sidecar, zipkinURL: configuration.reportsSpans ? zipkinURL : nil,
+                                                 sampling: configuration.sampling, propagation: configuration.proxyPropagation),
                 ports: [
                     NamedPort(name: "inbound", port: sidecar.inbound.port),
                     NamedPort(name: "outbound", port: sidecar.outbound.port),
@@ -159,12 +173,30 @@ public struct AppPlan: Hashable, Sendable, Codable {
     /// The sidecar's outbound listener (`--proxy`).
     public var proxy: HostPort
     public var propagation: PropagationMode
+    /// Callees it calls without a sidecar (`--direct`), in a lab without sidecars; else empty.
+    public var direct: [RoutePlan]
 
-    public init(instance: ServiceInstance, listen: HostPort, proxy: HostPort, propagation: PropagationMode = .forwardAll) {
+    public init(instance: ServiceInstance, listen: HostPort, proxy: HostPort, propagation: PropagationMode = .forwardAll, direct: [RoutePlan] = []) {
         self.instance = instance
         self.listen = listen
         self.proxy = proxy
         self.propagation = propagation
+        self.direct = direct
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case instance, listen, proxy, propagation, direct
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            instance: try container.decode(ServiceInstance.self, forKey: .instance),
+            listen: try container.decode(HostPort.self, forKey: .listen),
+            proxy: try container.decode(HostPort.self, forKey: .proxy),
+            propagation: try container.decode(PropagationMode.self, forKey: .propagation),
+            direct: try container.decodeIfPresent([RoutePlan].self, forKey: .direct) ?? []
+        )
     }
 }
 

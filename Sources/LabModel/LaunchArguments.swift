@@ -45,6 +45,9 @@ public enum LaunchArguments {
         if app.propagation != .forwardAll {
             arguments += ["--propagation", app.propagation.rawValue]
         }
+        for route in app.direct {
+            arguments += ["--direct", "\(route.service.rawValue)=" + route.endpoints.map(\.address.description).joined(separator: ",")]
+        }
         if appSpans, let zipkinURL {
             arguments += ["--app-spans", "--zipkin", zipkinURL]
         }

@@ -45,7 +45,7 @@ public func buildServiceApplication(
         configuration: configuration,
         tracer: tracer,
         caller: DownstreamCaller(
-            httpClient: httpClient, proxy: configuration.proxy, timeout: configuration.callTimeout,
+            httpClient: httpClient, proxy: configuration.proxy, directRoutes: configuration.directRoutes, timeout: configuration.callTimeout,
             tracer: tracer, propagation: propagation, logger: logger
         ),
         propagation: propagation,

@@ -5,11 +5,12 @@ import NIOCore
 import TraceContext
 
 /// Makes a service's outgoing calls: through its sidecar's outbound listener with
-/// `Host: <callee>`, carrying the trace headers the current propagation mode lets through,
+/// `Host: <callee>` (or straight to the callee when it has a direct route), carrying the trace headers the current propagation mode lets through,
 /// and never throwing: a failure becomes a `DownstreamResult` the handler degrades on.
 struct DownstreamCaller: Sendable {
     let httpClient: HTTPClient
     let proxy: HostPort
+    let directRoutes: [ServiceName: [HostPort]]
     let timeout: Duration
     let tracer: AppTracer
     let propagation: PropagationSwitch
@@ -41,7 +42,8 @@ struct DownstreamCaller: Sendable {
         var generator = SystemRandomNumberGenerator()
         call.headers = propagation.current.apply(to: call.headers, using: &generator)
 
-        var request = HTTPClientRequest(url: proxy.url(path: path))
+        let target = directRoutes[callee]?.randomElement(using: &generator) ?? proxy
+        var request = HTTPClientRequest(url: target.url(path: path))
         request.method = .GET
         request.headers.add(name: "host", value: callee.rawValue)
         for field in call.headers {
@@ -53,7 +55,7 @@ struct DownstreamCaller: Sendable {
             let body = try await response.body.collect(upTo: Self.maximumBodySize)
             result = .response(status: Int(response.status.code), body: body)
         } catch {
-            result = .failure("\(callee) unreachable through the sidecar at \(proxy): \(error)")
+            result = .failure(target == proxy ? "\(callee) unreachable through the sidecar at \(proxy): \(error)" : "\(callee) unreachable at \(target): \(error)")
         }
         switch result {
         case .response(let status, _):

@@ -19,11 +19,14 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// Added to the app spans' timestamps (`--clock-offset`): this host's clock error, for the
     /// clock-skew lesson; `POST /admin/clock` changes it at run time.
     public var clockOffsetMicroseconds: Int64
+    /// Callees reached without a sidecar (`--direct reviews=H:P,H:P`), one endpoint picked at
+    /// random per call: the no-mesh baseline of `tracelab bench overhead`.
+    public var directRoutes: [ServiceName: [HostPort]]
 
     public init(
         service: ServiceName, version: String = "v1", listen: HostPort, proxy: HostPort,
         propagation: PropagationMode = .forwardAll, appSpans: Bool = false, zipkinURL: String? = nil,
-        callTimeout: Duration = .seconds(10), clockOffsetMicroseconds: Int64 = 0
+        callTimeout: Duration = .seconds(10), clockOffsetMicroseconds: Int64 = 0, directRoutes: [ServiceName: [HostPort]] = [:]
     ) {
         self.service = service
         self.version = version
@@ -34,6 +37,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         self.zipkinURL = zipkinURL
         self.callTimeout = callTimeout
         self.clockOffsetMicroseconds = clockOffsetMicroseconds
+        self.directRoutes = directRoutes
     }
 
     public var instance: ServiceInstance { ServiceInstance(service: service, version: version) }

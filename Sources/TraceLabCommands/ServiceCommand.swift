@@ -39,6 +39,9 @@ struct ServiceCommand: AsyncParsableCommand {
     @Option(help: "Zipkin POST URL for app spans, e.g. http://127.0.0.1:9411/api/v2/spans.")
     var zipkin: String?
 
+    @Option(help: "Call SERVICE straight at HOST:PORT[,HOST:PORT…] instead of through the sidecar (the no-mesh baseline); repeatable.")
+    var direct: [String] = []
+
     @Option(help: "Shift the app spans' timestamps, as if this host's clock were off (e.g. 250ms, -1s).", transform: ServiceCommand.parseClockOffset)
     var clockOffset: Int64 = 0
 
@@ -59,11 +62,24 @@ struct ServiceCommand: AsyncParsableCommand {
         StandardErrorLogging.bootstrap(level: level)
         let configuration = ServiceConfiguration(
             service: name, version: version, listen: listen, proxy: proxy,
-            propagation: propagation, appSpans: appSpans, zipkinURL: zipkin, clockOffsetMicroseconds: clockOffset
+            propagation: propagation, appSpans: appSpans, zipkinURL: zipkin, clockOffsetMicroseconds: clockOffset,
+            directRoutes: try Self.parseDirectRoutes(direct)
         )
         let logger = Logger(label: "tracelab.service.\(name.rawValue)")
         let application = try buildServiceApplication(configuration: configuration, logger: logger)
         try await application.runService()
+    }
+
+    static func parseDirectRoutes(_ values: [String]) throws -> [ServiceName: [HostPort]] {
+        var routes: [ServiceName: [HostPort]] = [:]
+        for value in values {
+            let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let service = ServiceName(rawValue: parts[0]) else {
+                throw ValidationError("invalid --direct '\(value)': expected SERVICE=HOST:PORT[,HOST:PORT…] with a lab service")
+            }
+            routes[service] = try parts[1].split(separator: ",").map { try parseAddress(String($0)) }
+        }
+        return routes
     }
 
     static func parseClockOffset(_ text: String) throws -> Int64 {

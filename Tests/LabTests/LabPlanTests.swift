@@ -103,4 +103,25 @@ struct LabPlanTests {
             #expect(error.description.contains("15015"))
         }
     }
+
+    @Test("without sidecars the apps call each other directly and the entry is the app; without tracing the sidecars get no --zipkin")
+    func meshModes() throws {
+        var configuration = LabConfiguration(selection: .bookinfo)
+        configuration.sidecars = false
+        let bare = try LabPlan.make(configuration)
+        #expect(bare.processes.map(\.role).filter { $0 == .proxy }.isEmpty)
+        #expect(bare.processes.count == 7, "the collector and six apps")
+        #expect(bare.entries == [LabEntry(lab: .bookinfo, url: "http://127.0.0.1:15003/productpage")])
+        let productpage = try #require(bare.processes.first { $0.name == "productpage-v1" })
+        #expect(productpage.arguments.contains("details=127.0.0.1:15007"))
+        #expect(productpage.arguments.contains("reviews=127.0.0.1:15011,127.0.0.1:15015,127.0.0.1:15019"))
+        let ratings = try #require(bare.processes.first { $0.name == "ratings-v1" })
+        #expect(!ratings.arguments.contains("--direct"))
+
+        var quiet = LabConfiguration(selection: .chain)
+        quiet.tracing = false
+        let untraced = try LabPlan.make(quiet)
+        #expect(untraced.processes.filter { $0.role == .proxy }.allSatisfy { !$0.arguments.contains("--zipkin") })
+        #expect(try LabPlan.make(LabConfiguration(selection: .chain)).processes.filter { $0.role == .proxy }.allSatisfy { $0.arguments.contains("--zipkin") })
+    }
 }

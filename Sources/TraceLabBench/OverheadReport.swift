@@ -1,0 +1,131 @@
+/// What `tracelab bench overhead` measured: one row per setup (no sidecars, sidecars without
+/// tracing, sampling 1 %, 100 %, 100 % with the collector down), and the issue's targets.
+public struct OverheadReport: Hashable, Sendable, Codable {
+    public struct Setup: Hashable, Sendable, Codable {
+        public var name: String
+        public var requests: Int
+        public var failed: Int
+        /// Requests completed per second over the measured window.
+        public var achievedRate: Double
+        /// End-to-end latency percentiles in ms, measured from each request's scheduled start
+        /// (open model: a stall delays the requests behind it, and that shows).
+        public var p50: Double, p90: Double, p99: Double, p999: Double
+        /// CPU seconds per 1,000 requests, per process kind (app, proxy, collector).
+        public var cpuSecondsPer1k: [String: Double]
+        /// Resident memory after the run, MB per process of that kind (mean).
+        public var rssMegabytes: [String: Double]
+        public var spansReported: Int
+        public var spansDropped: Int
+
+        public init(name: String, requests: Int, failed: Int, achievedRate: Double, latency: LatencyDistribution,
+                    cpuSecondsPer1k: [String: Double], rssMegabytes: [String: Double], spansReported: Int, spansDropped: Int) {
+            self.name = name
+            self.requests = requests
+            self.failed = failed
+            self.achievedRate = achievedRate
+            p50 = latency.percentile(50) / 1000
+            p90 = latency.percentile(90) / 1000
+            p99 = latency.percentile(99) / 1000
+            p999 = latency.percentile(99.9) / 1000
+            self.cpuSecondsPer1k = cpuSecondsPer1k
+            self.rssMegabytes = rssMegabytes
+            self.spansReported = spansReported
+            self.spansDropped = spansDropped
+        }
+
+        public var totalCPUPer1k: Double { cpuSecondsPer1k.values.reduce(0, +) }
+    }
+
+    public var lab: String
+    public var rate: Double
+    public var durationSeconds: Double
+    public var connections: Int
+    /// Services called per request, entry included: a hop is one call, through the caller's
+    /// and the callee's sidecars (the entry only through one).
+    public var hopsPerRequest: Double
+    public var setups: [Setup]
+
+    public init(lab: String, rate: Double, durationSeconds: Double, connections: Int, hopsPerRequest: Double, setups: [Setup]) {
+        self.lab = lab
+        self.rate = rate
+        self.durationSeconds = durationSeconds
+        self.connections = connections
+        self.hopsPerRequest = hopsPerRequest
+        self.setups = setups
+    }
+
+    /// The baseline every other row is compared with.
+    public var baseline: Setup? { setups.first }
+
+    /// Latency `setup` adds per hop over the baseline at a percentile, in ms.
+    public func addedPerHop(_ setup: Setup, _ percentile: KeyPath<Setup, Double>) -> Double? {
+        guard let baseline, hopsPerRequest > 0 else { return nil }
+        return (setup[keyPath: percentile] - baseline[keyPath: percentile]) / hopsPerRequest
+    }
+
+    public func table() -> String {
+        var lines = ["tracelab bench overhead: \(lab) lab, \(formatted(rate, 0)) req/s offered for \(formatted(durationSeconds, 0)) s over \(connections) connections, \(formatted(hopsPerRequest, 2)) hops per request",
+                     ""]
+        let header = ["setup", "req/s", "failed", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "+p50/hop", "+p99/hop", "CPU s/1k app", "proxy", "collector", "RSS MB app", "proxy", "spans sent", "dropped"]
+        var rows: [[String]] = [header]
+        for setup in setups {
+            let plus50 = addedPerHop(setup, \.p50).map { formatted($0, 3) } ?? "–"
+            let plus99 = addedPerHop(setup, \.p99).map { formatted($0, 3) } ?? "–"
+            rows.append([
+                setup.name, formatted(setup.achievedRate, 0), "\(setup.failed)",
+                formatted(setup.p50, 2), formatted(setup.p90, 2), formatted(setup.p99, 2), formatted(setup.p999, 2),
+                setup.name == baseline?.name ? "–" : plus50, setup.name == baseline?.name ? "–" : plus99,
+                formatted(setup.cpuSecondsPer1k["app"] ?? 0, 3), formatted(setup.cpuSecondsPer1k["proxy"] ?? 0, 3), formatted(setup.cpuSecondsPer1k["collector"] ?? 0, 3),
+                formatted(setup.rssMegabytes["app"] ?? 0, 1), formatted(setup.rssMegabytes["proxy"] ?? 0, 1),
+                "\(setup.spansReported)", "\(setup.spansDropped)",
+            ])
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            lines.append(row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                            : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  "))
+        }
+        lines.append("")
+        lines += verdicts()
+        return lines.joined(separator: "\n")
+    }
+
+    /// The issue's targets, each with the figure it is judged on.
+    public func verdicts() -> [String] {
+        var result: [String] = []
+        let off = setups.first { $0.name == Self.sidecarsNoTracing }
+        if let full = setups.first(where: { $0.name == Self.fullTracing }), let added = addedPerHop(full, \.p99) {
+            result.append("100 % tracing adds \(formatted(added, 3)) ms p99 per hop over no sidecars (target < 0.5 ms): \(added < 0.5 ? "ok" : "MISSED")")
+            if let off {
+                let ratio = off.totalCPUPer1k > 0 ? (full.totalCPUPer1k - off.totalCPUPer1k) / off.totalCPUPer1k : 0
+                result.append("100 % tracing costs \(formatted(ratio * 100, 1)) % more CPU than sidecars without tracing (target < 25 %): \(ratio < 0.25 ? "ok" : "MISSED")")
+            }
+        }
+        if let down = setups.first(where: { $0.name == Self.collectorDown }) {
+            result.append("collector down: \(down.failed) failed requests (target 0): \(down.failed == 0 ? "ok" : "MISSED"); \(down.spansDropped) spans dropped and counted")
+        }
+        return result
+    }
+
+    public static let noSidecars = "no sidecars"
+    public static let sidecarsNoTracing = "sidecars, tracing off"
+    public static let onePercent = "sampling 1 %"
+    public static let fullTracing = "sampling 100 %"
+    public static let collectorDown = "100 %, collector down"
+}
+
+func formatted(_ value: Double, _ decimals: Int) -> String {
+    guard value.isFinite else { return "–" }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = "\(rounded)"
+    if decimals == 0 { return "\(Int(rounded))" }
+    if let dot = text.firstIndex(of: ".") {
+        let fraction = text[text.index(after: dot)...].count
+        if fraction < decimals { text += String(repeating: "0", count: decimals - fraction) }
+    }
+    return text
+}
