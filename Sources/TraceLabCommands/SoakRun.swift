@@ -1,0 +1,109 @@
+import AsyncHTTPClient
+import Foundation
+import Lab
+import LabModel
+import NIOCore
+import TraceAnalysis
+import TraceContext
+import Zipkin
+
+/// A steady load through a running lab, judged interval by interval: every request carries a
+/// B3 context the run made, so each one's trace can be read back and analysed; after each
+/// interval it reports the share of complete traces and each process's RSS and descriptors.
+struct SoakRun {
+    var lab: LabName
+    var rate: Double
+    var interval: Duration
+    var connections: Int
+
+    struct IntervalReport: Codable {
+        var second: Int
+        var requests: Int
+        var failed: Int
+        var complete: Int
+        var processes: [ProcessSample]
+
+        var completeness: Double { requests - failed > 0 ? Double(complete) / Double(requests - failed) : 1 }
+    }
+
+    struct ProcessSample: Codable {
+        var name: String
+        var rssMegabytes: Double
+        var openFiles: Int
+    }
+
+    /// Sends one interval of requests and judges their traces.
+    func runInterval(number: Int, on running: RunningLab, client: HTTPClient) async throws -> IntervalReport {
+        guard let entry = running.entryURL(of: lab) else { throw BenchCommandError(message: "the lab has no \(lab) entry") }
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let total = max(1, Int(rate * seconds))
+        let spacing = Duration.nanoseconds(Int64(1e9 / rate))
+        let clock = ContinuousClock()
+        let start = clock.now
+        var sent: [String] = []
+        var failed = 0
+        await withTaskGroup(of: String?.self) { group in
+            var inFlight = 0
+            for index in 0..<total {
+                let scheduled = start.advanced(by: spacing * index)
+                if scheduled > clock.now { try? await clock.sleep(until: scheduled) }
+                while inFlight >= connections, let result = await group.next() {
+                    inFlight -= 1
+                    if let result { sent.append(result) } else { failed += 1 }
+                }
+                inFlight += 1
+                group.addTask { await Self.request(entry, client: client) }
+            }
+            for await result in group {
+                if let result { sent.append(result) } else { failed += 1 }
+            }
+        }
+        let collector = running.state.collectorURL
+        var complete = 0
+        for traceID in sent where await Self.isComplete(traceID, lab: lab, collector: collector, client: client) {
+            complete += 1
+        }
+        let processes = running.state.processes.map { process in
+            ProcessSample(name: process.name,
+                          rssMegabytes: Double(ProcFS.residentBytes(pid: process.pid) ?? 0) / 1_048_576,
+                          openFiles: ProcFS.openFileDescriptors(pid: process.pid) ?? -1)
+        }
+        return IntervalReport(second: number * Int(seconds), requests: total, failed: failed, complete: complete, processes: processes)
+    }
+
+    /// Sends one request with a fresh sampled B3 context; its trace id, or nil on failure.
+    static func request(_ url: String, client: HTTPClient) async -> String? {
+        var generator = SystemRandomNumberGenerator()
+        let traceID = TraceID.random(is128Bit: true, using: &generator).hex
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "x-b3-traceid", value: traceID)
+        request.headers.add(name: "x-b3-spanid", value: SpanID.random(using: &generator).hex)
+        request.headers.add(name: "x-b3-sampled", value: "1")
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            return response.status == .ok ? traceID : nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// Polls (bounded: 5 s) until the trace has the spans its lab makes and the analysis
+    /// judges it complete.
+    static func isComplete(_ traceID: String, lab: LabName, collector: String, client: HTTPClient) async -> Bool {
+        // The chain makes 5 sidecar spans; bookinfo 5 (reviews-v1) or 7.
+        let minimum = 5
+        let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+        while ContinuousClock.now < deadline {
+            if let response = try? await client.execute(HTTPClientRequest(url: "\(collector)/api/v2/trace/\(traceID)"), timeout: .seconds(5)),
+               response.status == .ok,
+               let body = try? await response.body.collect(upTo: 4 << 20),
+               let spans = try? ZipkinJSONDecoder().decodeSpans(Array(buffer: body)),
+               spans.count >= minimum, TraceAnalyzer.analyze(spans).complete {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+}
