@@ -31,7 +31,9 @@ mkdir -p crashes
 failed=()
 for target in "${targets[@]}"; do
   work="../.build-fuzz/corpus/$target"
-  mkdir -p "$work"
+  # Regressions/<target> may not exist in a fresh clone (git keeps no empty folders), and
+  # libFuzzer stops on a corpus folder that is missing.
+  mkdir -p "$work" "Regressions/$target"
   echo "==> $target for ${seconds}s"
   # shellcheck disable=SC2046
   if "$bin/$target" "$work" $(seeds "$target") Regressions/"$target" \
@@ -40,7 +42,7 @@ for target in "${targets[@]}"; do
     grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)" "../.build-fuzz/$target.log" | sed 's/^/    /' || true
   else
     failed+=("$target")
-    grep -E "Fatal error|ERROR: AddressSanitizer|ERROR: libFuzzer|Test unit written" "../.build-fuzz/$target.log" | head -5 | sed 's/^/    /'
+    grep -E "Fatal error|ERROR: AddressSanitizer|ERROR: libFuzzer|Test unit written|No such file|exiting" "../.build-fuzz/$target.log" | head -5 | sed 's/^/    /' || true
   fi
 done
 
