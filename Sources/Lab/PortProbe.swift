@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// Finds out whether ports are free by binding them, before the lab starts, so a taken port
 /// is reported by number and role instead of as a process dying later.
@@ -17,6 +18,10 @@ public enum PortProbe {
     /// A block of `count` consecutive free ports below the kernel's ephemeral range (so
     /// outgoing connections cannot take them while the lab starts), for tests and for
     /// `--base-port auto`. Nil when none was found in `attempts` tries.
+    ///
+    /// A block is free when probed but nothing holds it until the lab binds it, so blocks this
+    /// process handed out are never handed out again: labs started side by side (the test
+    /// suite starts several at once) cannot be given overlapping ports.
     public static func freeBlock(count: Int, host: String = "127.0.0.1", attempts: Int = 64) -> Int? {
         let ephemeralStart = ephemeralRange()?.lowerBound ?? 32768
         let lowest = 20000
@@ -24,12 +29,21 @@ public enum PortProbe {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<attempts {
             let base = Int.random(in: lowest...highest, using: &generator)
-            if (base..<(base + count)).allSatisfy({ isFree(host: host, port: $0) }) {
-                return base
+            let block = base..<(base + count)
+            guard !handedOut.withLock({ $0.contains { $0.overlaps(block) } }) else { continue }
+            if block.allSatisfy({ isFree(host: host, port: $0) }) {
+                let fresh = handedOut.withLock { blocks -> Bool in
+                    guard !blocks.contains(where: { $0.overlaps(block) }) else { return false }
+                    blocks.append(block)
+                    return true
+                }
+                if fresh { return base }
             }
         }
         return nil
     }
+
+    private static let handedOut = Mutex<[Range<Int>]>([])
 
     /// /proc/sys/net/ipv4/ip_local_port_range, where Linux has it.
     static func ephemeralRange() -> ClosedRange<Int>? {

@@ -68,6 +68,17 @@ struct LabSupervisionTests {
         #expect((base..<(base + 8)).allSatisfy { PortProbe.isFree(host: "127.0.0.1", port: $0) })
     }
 
+    @Test("blocks handed out in one process never overlap, so labs started side by side get distinct ports")
+    func blocksDoNotOverlap() throws {
+        var blocks: [Range<Int>] = []
+        for _ in 0..<40 {
+            let base = try #require(PortProbe.freeBlock(count: 60))
+            let block = base..<(base + 60)
+            #expect(!blocks.contains { $0.overlaps(block) }, "\(block) overlaps an earlier block")
+            blocks.append(block)
+        }
+    }
+
     @Test("start-up refuses a taken port, naming the port and the process planned for it")
     func startRefusesTakenPort() async throws {
         let directory = try Self.temporaryDirectory()
