@@ -2,12 +2,18 @@ import LabModel
 import ScenarioModel
 
 /// Reads the sidecars' `GET /stats` counters (the proxy's admin contract) and sums them over
-/// a lab, so a scenario can assert what the sidecars counted during its run.
-struct SidecarStats: Sendable {
+/// a lab, so a scenario can assert what the sidecars counted during its run (and the overhead
+/// benchmark can report the spans they sent and dropped).
+public struct SidecarStats: Sendable {
     let admin: AdminClient
     let target: LabTarget
 
-    func read(lab: LabName) async -> [SidecarCounterExpectation.Counter: Double]? {
+    public init(admin: AdminClient, target: LabTarget) {
+        self.admin = admin
+        self.target = target
+    }
+
+    public func read(lab: LabName) async -> [SidecarCounterExpectation.Counter: Double]? {
         var total: [SidecarCounterExpectation.Counter: Double] = [:]
         var any = false
         for instance in target.sidecars(of: lab) {

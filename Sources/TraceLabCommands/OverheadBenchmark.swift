@@ -4,6 +4,7 @@ import Lab
 import LabModel
 import Logging
 import NIOCore
+import Scenario
 import TraceLabBench
 
 #if canImport(Glibc)
@@ -88,15 +89,15 @@ struct OverheadBenchmark {
     private func load(_ setup: Setup, on running: RunningLab, entry: String, client: HTTPClient,
                       progress: (String) -> Void) async throws -> (OverheadReport.Setup, LatencyDistribution) {
         progress("\(setup.name): warming up")
-        _ = await OpenModelLoad(url: entry, rate: rate, duration: warmUp, connections: connections).run(client: client)
+        _ = await OpenModelLoad(rate: rate, duration: warmUp, connections: connections).run(OpenModelLoad.timedGet(entry, client: client))
         let processes = running.state.processes.filter { ProcessControl.isRunning($0.pid) }
         let cpuBefore = Dictionary(uniqueKeysWithValues: processes.map { ($0.pid, ProcFS.cpuSeconds(pid: $0.pid) ?? 0) })
-        let spansBefore = await Self.sidecarSpans(running)
+        let spansBefore = await sidecarSpans(running)
         progress("\(setup.name): \(Int(rate)) req/s for \(duration)")
-        let outcome = await OpenModelLoad(url: entry, rate: rate, duration: duration, connections: connections).run(client: client)
+        let outcome = await OpenModelLoad(rate: rate, duration: duration, connections: connections).run(OpenModelLoad.timedGet(entry, client: client))
         // Give the reporters one flush interval, so the spans of the last requests are counted.
         try await Task.sleep(for: .milliseconds(700))
-        let spansAfter = await Self.sidecarSpans(running)
+        let spansAfter = await sidecarSpans(running)
 
         var cpu: [String: Double] = [:]
         var rss: [String: [Double]] = [:]
@@ -109,16 +110,17 @@ struct OverheadBenchmark {
                 rss[kind, default: []].append(Double(bytes) / 1_048_576)
             }
         }
-        let completed = max(outcome.latencies.count, 1)
+        let completed = max(outcome.results.count, 1)
+        let latency = LatencyDistribution(microseconds: outcome.results)
         let row = OverheadReport.Setup(
-            name: setup.name, requests: outcome.latencies.count + outcome.failures, failed: outcome.failures,
-            achievedRate: Double(outcome.latencies.count) / outcome.elapsedSeconds,
-            latency: LatencyDistribution(microseconds: outcome.latencies),
+            name: setup.name, requests: outcome.results.count + outcome.failures, failed: outcome.failures,
+            achievedRate: Double(outcome.results.count) / outcome.elapsedSeconds,
+            latency: latency,
             cpuSecondsPer1k: cpu.mapValues { $0 / Double(completed) * 1000 },
             rssMegabytes: rss.mapValues { $0.reduce(0, +) / Double($0.count) },
             spansReported: spansAfter.reported - spansBefore.reported, spansDropped: spansAfter.dropped - spansBefore.dropped
         )
-        return (row, LatencyDistribution(microseconds: outcome.latencies))
+        return (row, latency)
     }
 
     static func kind(_ role: LabRole) -> String {
@@ -130,18 +132,10 @@ struct OverheadBenchmark {
     }
 
     /// Spans reported and dropped, summed over the sidecars' `/stats`.
-    static func sidecarSpans(_ running: RunningLab) async -> (reported: Int, dropped: Int) {
-        var reported = 0, dropped = 0
-        for process in running.state.processes where process.role == .proxy {
-            guard let admin = process.adminURL,
-                  let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: admin.trimmingSlash + "/stats"), timeout: .seconds(5)),
-                  let body = try? await response.body.collect(upTo: 1 << 20),
-                  let document = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-                  let spans = document["spans"] as? [String: Any] else { continue }
-            reported += spans["reported"] as? Int ?? 0
-            dropped += (spans["dropped"] as? Int ?? 0)
-        }
-        return (reported, dropped)
+    func sidecarSpans(_ running: RunningLab) async -> (reported: Int, dropped: Int) {
+        let stats = SidecarStats(admin: AdminClient(httpClient: .shared), target: LabSession.target(running.state))
+        let counters = await stats.read(lab: lab) ?? [:]
+        return (Int(counters[.spansReported] ?? 0), Int(counters[.spansDropped] ?? 0))
     }
 
     /// Hops per request: the entry plus every call a request makes, with reviews-v1 (a third
@@ -149,64 +143,4 @@ struct OverheadBenchmark {
     static func hopsPerRequest(_ lab: LabName) -> Double {
         lab == .bookinfo ? 1 + 2 + 2.0 / 3.0 : 3
     }
-}
-
-/// A fixed-rate load with at most `connections` requests in flight.
-struct OpenModelLoad {
-    var url: String
-    var rate: Double
-    var duration: Duration
-    var connections: Int
-
-    struct Outcome {
-        /// Microseconds from each successful request's scheduled start to its last byte.
-        var latencies: [Double]
-        var failures: Int
-        var elapsedSeconds: Double
-    }
-
-    func run(client: HTTPClient) async -> Outcome {
-        let total = max(1, Int(rate * Double(duration.components.seconds) + rate * Double(duration.components.attoseconds) / 1e18))
-        let interval = Duration.nanoseconds(Int64(1e9 / rate))
-        let clock = ContinuousClock()
-        let start = clock.now
-        var latencies: [Double] = []
-        latencies.reserveCapacity(total)
-        var failures = 0
-        await withTaskGroup(of: Double?.self) { group in
-            var inFlight = 0
-            for index in 0..<total {
-                let scheduled = start.advanced(by: interval * index)
-                if scheduled > clock.now { try? await clock.sleep(until: scheduled) }
-                while inFlight >= connections, let result = await group.next() {
-                    inFlight -= 1
-                    if let result { latencies.append(result) } else { failures += 1 }
-                }
-                inFlight += 1
-                group.addTask {
-                    var request = HTTPClientRequest(url: url)
-                    request.headers.add(name: "user-agent", value: "tracelab-bench")
-                    do {
-                        let response = try await client.execute(request, timeout: .seconds(10))
-                        _ = try await response.body.collect(upTo: 1 << 20)
-                        guard response.status == .ok else { return nil }
-                        let elapsed = scheduled.duration(to: clock.now)
-                        return Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
-                    } catch {
-                        return nil
-                    }
-                }
-            }
-            for await result in group {
-                if let result { latencies.append(result) } else { failures += 1 }
-            }
-        }
-        let elapsed = start.duration(to: clock.now)
-        return Outcome(latencies: latencies, failures: failures,
-                       elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    }
-}
-
-extension String {
-    var trimmingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
 }

@@ -36,28 +36,10 @@ struct SoakRun {
     func runInterval(number: Int, on running: RunningLab, client: HTTPClient) async throws -> IntervalReport {
         guard let entry = running.entryURL(of: lab) else { throw BenchCommandError(message: "the lab has no \(lab) entry") }
         let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        let total = max(1, Int(rate * seconds))
-        let spacing = Duration.nanoseconds(Int64(1e9 / rate))
-        let clock = ContinuousClock()
-        let start = clock.now
-        var sent: [String] = []
-        var failed = 0
-        await withTaskGroup(of: String?.self) { group in
-            var inFlight = 0
-            for index in 0..<total {
-                let scheduled = start.advanced(by: spacing * index)
-                if scheduled > clock.now { try? await clock.sleep(until: scheduled) }
-                while inFlight >= connections, let result = await group.next() {
-                    inFlight -= 1
-                    if let result { sent.append(result) } else { failed += 1 }
-                }
-                inFlight += 1
-                group.addTask { await Self.request(entry, client: client) }
-            }
-            for await result in group {
-                if let result { sent.append(result) } else { failed += 1 }
-            }
+        let load = await OpenModelLoad(rate: rate, duration: interval, connections: connections).run { _ in
+            await Self.request(entry, client: client)
         }
+        let sent = load.results
         let collector = running.state.collectorURL
         var complete = 0
         for traceID in sent where await Self.isComplete(traceID, lab: lab, collector: collector, client: client) {
@@ -68,7 +50,8 @@ struct SoakRun {
                           rssMegabytes: Double(ProcFS.residentBytes(pid: process.pid) ?? 0) / 1_048_576,
                           openFiles: ProcFS.openFileDescriptors(pid: process.pid) ?? -1)
         }
-        return IntervalReport(second: number * Int(seconds), requests: total, failed: failed, complete: complete, processes: processes)
+        return IntervalReport(second: number * Int(seconds), requests: sent.count + load.failures, failed: load.failures,
+                              complete: complete, processes: processes)
     }
 
     /// Sends one request with a fresh sampled B3 context; its trace id, or nil on failure.
