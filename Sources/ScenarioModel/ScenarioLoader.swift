@@ -86,6 +86,12 @@ public enum ScenarioLoader {
         return service
     }
 
+    /// A setup key naming one node (`reviews-v2`) or every version of a service (`reviews`).
+    static func instances(_ key: String, _ cursor: YAMLCursor, lab: LabName) throws(ScenarioError) -> [ServiceInstance] {
+        if let instance = ServiceInstance(nodeID: key), instance.service.lab == lab { return [instance] }
+        return try service(key, cursor, lab: lab).instances
+    }
+
     static func parseSetup(_ cursor: YAMLCursor, lab: LabName) throws(ScenarioError) -> ScenarioSetup {
         let fields = try cursor.fields(allowed: setupKeys)
         var setup = ScenarioSetup()
@@ -113,22 +119,12 @@ public enum ScenarioLoader {
             setup.retries[try service(key, value, lab: lab)] = try value.int(in: 0...10)
         }
         for (key, value) in try fields["propagation"]?.entries() ?? [] {
-            let instances: [ServiceInstance]
-            if let instance = ServiceInstance(nodeID: key), instance.service.lab == lab {
-                instances = [instance]
-            } else {
-                instances = try service(key, value, lab: lab).instances
-            }
+            let instances = try instances(key, value, lab: lab)
             let mode = try value.oneOf(PropagationMode.self, PropagationMode.allCases)
             for instance in instances { setup.propagation[instance] = mode }
         }
         for (key, value) in try fields["clock_offset"]?.entries() ?? [] {
-            let instances: [ServiceInstance]
-            if let instance = ServiceInstance(nodeID: key), instance.service.lab == lab {
-                instances = [instance]
-            } else {
-                instances = try service(key, value, lab: lab).instances
-            }
+            let instances = try instances(key, value, lab: lab)
             let text = try value.string()
             guard let micros = ClockOffset.parse(text) else {
                 throw value.error(.invalidValue(text, hint: "write \(ClockOffset.expected) (positive: the clock runs ahead)"))
