@@ -31,6 +31,8 @@ public struct LabPlan: Hashable, Sendable, Codable {
         }
         let host = configuration.host
         func address(_ port: Int) -> HostPort { HostPort(host: host, port: port) }
+        /// The app's port, the last of its instance's four.
+        func appAddress(_ instance: ServiceInstance) -> HostPort { address(base + instance.slot * portsPerInstance + 3) }
 
         let instances = configuration.selection.labs.flatMap { lab in lab.services.flatMap(\.instances) }
         var apps: [AppPlan] = []
@@ -45,7 +47,7 @@ public struct LabPlan: Hashable, Sendable, Codable {
             let first = base + instance.slot * portsPerInstance
             let outbound = address(first + 1)
             var app = AppPlan(
-                instance: instance, listen: address(first + 3), proxy: outbound,
+                instance: instance, listen: appAddress(instance), proxy: outbound,
                 propagation: configuration.propagationMode(of: instance)
             )
             let routes = LabTopology.callees(of: instance.service).map { callee in
@@ -59,7 +61,7 @@ public struct LabPlan: Hashable, Sendable, Codable {
                 // Straight to the callees' apps, every version alike (no weights without a mesh).
                 app.direct = LabTopology.callees(of: instance.service).map { callee in
                     RoutePlan(service: callee, endpoints: callee.instances.filter { instances.contains($0) }.map {
-                        RouteEndpoint(address: address(base + $0.slot * portsPerInstance + 3), weight: 1)
+                        RouteEndpoint(address: appAddress($0), weight: 1)
                     })
                 }
             }
