@@ -1,5 +1,4 @@
 import Foundation
-import Zipkin
 
 /// The admin API's JSON shapes (`GET /config`, `PUT /config/routes/{service}`,
 /// `PUT /config/sampling`); the keys are the cross-part contract.
@@ -184,8 +183,7 @@ public enum AdminJSON {
         if let unknown = object.keys.sorted().first(where: { $0 != "offset" }) {
             throw ProxyConfigurationError(.invalidJSON("unknown field '\(unknown)': use offset"))
         }
-        guard let offset = ClockOffset.parse(text) else { throw ProxyConfigurationError(.invalidClockOffset(text)) }
-        return offset
+        return try ProxySettings.clockOffset(parsing: text)
     }
 
     static func describe(_ error: any Error) -> String {

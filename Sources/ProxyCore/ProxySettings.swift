@@ -1,3 +1,5 @@
+import Zipkin
+
 /// What the proxy does now: identity, addresses, sampling, propagation and routes.
 ///
 /// Built from the flags at start-up, changed at runtime through the admin API (routes,
@@ -33,6 +35,12 @@ public struct ProxySettings: Hashable, Sendable {
         self.propagation = propagation
         self.routes = routes
         self.clockOffsetMicroseconds = clockOffsetMicroseconds
+    }
+
+    /// `--clock-offset` and `PUT /config/clock` values: a signed duration with a unit.
+    public static func clockOffset(parsing text: String) throws(ProxyConfigurationError) -> Int64 {
+        guard let offset = ClockOffset.parse(text) else { throw ProxyConfigurationError(.invalidClockOffset(text)) }
+        return offset
     }
 
     public static func validateSampling(_ rate: Double) throws(ProxyConfigurationError) {

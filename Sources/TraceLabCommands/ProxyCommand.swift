@@ -3,7 +3,6 @@ import Logging
 import Proxy
 import ProxyCore
 import ServiceLifecycle
-import Zipkin
 import ZipkinHTTPReporter
 
 /// `tracelab proxy …` (and `tracelab-proxy …`): the tracing sidecar of one service.
@@ -104,7 +103,7 @@ struct ProxyCommand: AsyncParsableCommand {
             service: service.lowercased(), nodeID: nodeId, inbound: try HostPort(parsing: inbound), app: try HostPort(parsing: app),
             outbound: try outbound.map { (text: String) throws(ProxyConfigurationError) in try HostPort(parsing: text) },
             zipkin: zipkin, sampling: sampling, propagation: try PropagationFormatName.parseList(propagation), routes: routes,
-            clockOffsetMicroseconds: try Self.parseClockOffset(clockOffset)
+            clockOffsetMicroseconds: try ProxySettings.clockOffset(parsing: clockOffset)
         )
         return ProxyConfiguration(
             settings: settings,
@@ -113,11 +112,6 @@ struct ProxyCommand: AsyncParsableCommand {
             threads: threads, maxHeaderBytes: maxHeaderBytes,
             requestHeadTimeout: .milliseconds(requestHeadTimeoutMs), idleTimeout: .milliseconds(idleTimeoutMs), maxConnections: maxConnections
         )
-    }
-
-    static func parseClockOffset(_ text: String) throws(ProxyConfigurationError) -> Int64 {
-        guard let offset = ClockOffset.parse(text) else { throw ProxyConfigurationError(.invalidClockOffset(text)) }
-        return offset
     }
 
     func validate() throws {
