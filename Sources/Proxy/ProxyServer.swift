@@ -229,7 +229,7 @@ public final class ProxyServer: Service, Sendable {
         let (byteWatcher, headWatcher) = deadlines.handlers()
         try sync.addHandler(byteWatcher)
         try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: true, withErrorHandling: false,
+            withPipeliningAssistance: false, withErrorHandling: false,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
         )
         try sync.addHandler(headWatcher)

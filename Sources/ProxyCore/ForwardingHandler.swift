@@ -12,9 +12,14 @@ import Zipkin
 /// from its route (weighted), faults are applied and the request goes on with the CLIENT
 /// span's context. Decisions come from the pure types (``TraceDecider``, ``Route``,
 /// ``FaultPolicy``, ``RequestGuard``, ``HopByHopHeaders``); this class only moves parts.
-/// `HTTPServerPipelineHandler` in front of it guarantees one request at a time.
-public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseReceiver {
+///
+/// One request is in flight per connection. A pipelined request (sent before the previous
+/// response ended) waits in ``queued`` and reading pauses until it is served, which is what
+/// NIO's `HTTPServerPipelineHandler` does; doing it here means the common, unpipelined case
+/// never toggles read interest (two `epoll_ctl` calls per request with that handler).
+public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     public typealias InboundIn = HTTPServerRequestPart
+    public typealias OutboundIn = HTTPServerResponsePart
     public typealias OutboundOut = HTTPServerResponsePart
 
     private let direction: ProxyDirection
@@ -24,6 +29,14 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
     private var context: ChannelHandlerContext?
     private var exchange: ProxyExchange?
     private var peerAddress: String?
+    /// Parts of pipelined requests, in arrival order, while an exchange is in flight.
+    private var queued: [HTTPServerRequestPart] = []
+    private var readsPaused = false
+    private var readPending = false
+    // One timer per connection for upstream timeouts, armed at the earliest deadline and
+    // re-checked when it fires, instead of a task scheduled and cancelled per request.
+    private var timeoutTimer: Scheduled<Void>?
+    private var timeoutTimerAt: NIODeadline?
 
     public init(direction: ProxyDirection, runtime: ProxyRuntime, loop: ProxyLoopContext, logger: Logger) {
         self.direction = direction
@@ -39,12 +52,50 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        timeoutTimer?.cancel()
+        timeoutTimer = nil
     }
 
     // MARK: downstream
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if !queued.isEmpty || (exchange != nil && Self.isHead(part)) {
+            queued.append(part)
+            readsPaused = true
+            return
+        }
+        handle(part, context: context)
+    }
+
+    public func read(context: ChannelHandlerContext) {
+        if readsPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    private static func isHead(_ part: HTTPServerRequestPart) -> Bool {
+        if case .head = part { return true }
+        return false
+    }
+
+    /// Serves the pipelined requests that waited for the exchange that just ended.
+    private func serveQueued(context: ChannelHandlerContext) {
+        while !queued.isEmpty {
+            if exchange != nil, Self.isHead(queued[0]) { return }
+            handle(queued.removeFirst(), context: context)
+        }
+        readsPaused = false
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             start(head, context: context)
         case .body(let buffer):
@@ -142,9 +193,10 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
         let timeoutMilliseconds = route?.timeoutMilliseconds ?? Int(runtime.appTimeout.nanoseconds / 1_000_000)
         let faults = route?.fault?.decide(using: &loop.routingRandom) ?? .none
         if timeoutMilliseconds > 0 {
-            exchange.timeout = context.eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutMilliseconds) + Int64(faults.delayMilliseconds ?? 0))) { [weak self] in
-                self?.timedOut(exchange, milliseconds: timeoutMilliseconds)
-            }
+            exchange.timeoutMilliseconds = timeoutMilliseconds
+            let deadline = NIODeadline.uptimeNanoseconds(startNanos) + .milliseconds(Int64(timeoutMilliseconds) + Int64(faults.delayMilliseconds ?? 0))
+            exchange.deadline = deadline
+            armTimeout(at: deadline, context: context)
         }
         if let delay = faults.delayMilliseconds {
             runtime.statistics.faultDelayed()
@@ -155,6 +207,26 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
             }
         } else {
             proceed(exchange, abortStatus: faults.abortStatus)
+        }
+    }
+
+    private func armTimeout(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        if let timeoutTimerAt, timeoutTimerAt <= deadline { return }
+        timeoutTimer?.cancel()
+        timeoutTimerAt = deadline
+        timeoutTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            self?.timeoutTimerFired()
+        }
+    }
+
+    private func timeoutTimerFired() {
+        timeoutTimer = nil
+        timeoutTimerAt = nil
+        guard let exchange, !exchange.finished, let deadline = exchange.deadline, let context else { return }
+        if deadline <= .now() {
+            timedOut(exchange, milliseconds: exchange.timeoutMilliseconds)
+        } else {
+            armTimeout(at: deadline, context: context)
         }
     }
 
@@ -171,6 +243,10 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
     }
 
     private func connect(_ exchange: ProxyExchange) {
+        if let connection = loop.pool.takeIdle(exchange.endpoint) {
+            attach(connection, to: exchange)
+            return
+        }
         loop.pool.acquire(exchange.endpoint).whenComplete { [weak self] result in
             guard let self else { return }
             switch result {
@@ -179,9 +255,7 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
                     self.loop.pool.release(connection, reusable: true)
                     return
                 }
-                exchange.connection = connection
-                connection.receiver = self
-                self.writeUpstreamHead(exchange, connection: connection)
+                self.attach(connection, to: exchange)
             case .failure(let error):
                 guard !exchange.finished else { return }
                 self.runtime.statistics.connectFailed()
@@ -197,6 +271,12 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
                 self.respond(exchange, status: .serviceUnavailable, message: "upstream connect error: cannot connect to \(exchange.destination) at \(exchange.endpoint): \(error)")
             }
         }
+    }
+
+    private func attach(_ connection: UpstreamConnection, to exchange: ProxyExchange) {
+        exchange.connection = connection
+        connection.receiver = self
+        writeUpstreamHead(exchange, connection: connection)
     }
 
     private func writeUpstreamHead(_ exchange: ProxyExchange, connection: UpstreamConnection) {
@@ -266,7 +346,6 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
 
     private func timedOut(_ exchange: ProxyExchange, milliseconds: Int) {
         guard !exchange.finished else { return }
-        exchange.timeout = nil
         runtime.statistics.timedOut()
         exchange.facts.responseFlags = "UT"
         exchange.facts.error = "upstream request timeout: \(exchange.destination) did not answer within \(milliseconds) ms"
@@ -315,7 +394,6 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
     private func finish(_ exchange: ProxyExchange, reusable: Bool, closeDownstream: Bool, writeEnd: Bool = false, trailers: HTTPHeaders? = nil) {
         guard !exchange.finished else { return }
         exchange.finished = true
-        exchange.timeout?.cancel()
         exchange.delay?.cancel()
         if self.exchange === exchange { self.exchange = nil }
         if let connection = exchange.connection {
@@ -341,25 +419,46 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
             context.flush()
             context.close(promise: nil)
         }
+        if closeDownstream {
+            queued.removeAll()
+        } else if !queued.isEmpty || readsPaused {
+            serveQueued(context: context)
+        }
     }
 
     // MARK: URI helpers
 
     /// `http://host:port/path?q` → `/path?q`; origin-form stays.
     static func pathAndQuery(_ uri: String) -> String {
-        guard let schemeEnd = uri.range(of: "://") else { return uri.isEmpty ? "/" : uri }
-        let afterScheme = uri[schemeEnd.upperBound...]
-        guard let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
-        let rest = String(afterScheme[slash...])
-        return rest.hasPrefix("/") ? rest : "/" + rest
+        if uri.utf8.first == UInt8(ascii: "/") { return uri }
+        guard let afterScheme = afterScheme(uri) else { return uri.isEmpty ? "/" : uri }
+        guard let slash = afterScheme.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) else { return "/" }
+        let rest = afterScheme[slash...]
+        return rest.utf8.first == UInt8(ascii: "/") ? String(rest) : "/" + rest
     }
 
     static func authority(_ uri: String) -> String? {
-        guard let schemeEnd = uri.range(of: "://") else { return nil }
-        let afterScheme = uri[schemeEnd.upperBound...]
-        let end = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
+        guard let afterScheme = afterScheme(uri) else { return nil }
+        let end = afterScheme.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") }) ?? afterScheme.endIndex
         let authority = afterScheme[..<end]
         return authority.isEmpty ? nil : String(authority)
+    }
+
+    /// What follows the first `://` of an absolute-form URI, found by bytes (Foundation's
+    /// `range(of:)` showed up in the sidecar's profile).
+    private static func afterScheme(_ uri: String) -> Substring? {
+        let bytes = uri.utf8
+        var index = bytes.startIndex
+        while let colon = bytes[index...].firstIndex(of: UInt8(ascii: ":")) {
+            let first = bytes.index(after: colon)
+            guard first < bytes.endIndex else { return nil }
+            let second = bytes.index(after: first)
+            if bytes[first] == UInt8(ascii: "/"), second < bytes.endIndex, bytes[second] == UInt8(ascii: "/") {
+                return uri[bytes.index(after: second)...]
+            }
+            index = first
+        }
+        return nil
     }
 
     static func hostWithoutPort(_ authority: String) -> String {

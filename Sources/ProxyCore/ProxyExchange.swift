@@ -24,7 +24,9 @@ final class ProxyExchange {
     var responseHeadSent = false
     var upstreamKeepAlive = true
     var responseBytesReceived = false
-    var timeout: Scheduled<Void>?
+    /// When the upstream must have answered (route or app timeout), if there is a limit.
+    var deadline: NIODeadline?
+    var timeoutMilliseconds = 0
     var delay: Scheduled<Void>?
     var finished = false
 

@@ -38,6 +38,21 @@ public final class UpstreamConnectionPool {
         self.connector = connector
     }
 
+    /// An idle kept-alive connection to `address`, if there is one: the common case, served
+    /// without allocating a future.
+    public func takeIdle(_ address: HostPort) -> UpstreamConnection? {
+        eventLoop.preconditionInEventLoop()
+        guard var endpoint = endpoints[address], !endpoint.idle.isEmpty else { return nil }
+        defer { endpoints[address] = endpoint }
+        while let connection = endpoint.idle.popLast() {
+            if connection.channel.isActive {
+                connection.reused = true
+                return connection
+            }
+        }
+        return nil
+    }
+
     /// An idle connection, a new one, or (at the limit) the next one released.
     public func acquire(_ address: HostPort) -> EventLoopFuture<UpstreamConnection> {
         eventLoop.preconditionInEventLoop()
