@@ -3,6 +3,16 @@ import PackageDescription
 
 // The split follows ../shared/DESIGN.md: pure cores (TraceContext, Zipkin, TraceAnalysis,
 // ScenarioModel) import nothing that does IO; NIO, Hummingbird and processes stay at the edges.
+// Release executables link the Swift runtime and Foundation statically, and not as position-
+// independent code. A lab runs 13 copies of the binary; each dynamically loaded runtime and
+// every PIE relocation costs every process its own pages (measured: a sidecar's RSS 32.7 MB
+// dynamic, 25 MB static without PIE; docs/PERFORMANCE.md). The thin mains are compiled against
+// the static SDK and import Foundation so that their objects carry the static Foundation's
+// link dependencies (CoreFoundation, ICU). Debug builds stay dynamic and quick to link.
+let staticRelease = BuildSettingCondition.when(platforms: [.linux], configuration: .release)
+let releaseExecutableCompiling: [SwiftSetting] = [.unsafeFlags(["-static-stdlib"], staticRelease)]
+let releaseExecutableLinking: [LinkerSetting] = [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], staticRelease)]
+
 let package = Package(
     name: "TraceLab",
     platforms: [.macOS(.v15)],
@@ -149,26 +159,55 @@ let package = Package(
         ),
 
         // MARK: command line (only executables and this layer parse options)
+        .target(name: "StandardErrorLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // One target per process role, so each role's executable links only what it runs.
         .target(
-            name: "TraceLabCommands",
+            name: "ServiceCommandLine",
             dependencies: [
-                "TraceContext", "Zipkin", "TraceAnalysis", "Proxy", "Collector", "LabServices", "Lab", "LabModel",
-                "Scenario", "ScenarioModel", "TraceLabBench",
+                "LabServices", "LabModel", "Zipkin", "StandardErrorLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "TraceLabCLI", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "TraceLabProxyMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "TraceLabCollectorMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "ProductpageMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "DetailsMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "ReviewsMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "RatingsMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "ServiceAMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "ServiceBMain", dependencies: ["TraceLabCommands"]),
-        .executableTarget(name: "ServiceCMain", dependencies: ["TraceLabCommands"]),
+        .target(
+            name: "CollectorCommandLine",
+            dependencies: [
+                "Collector", "SpanStore", "StandardErrorLogging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ProxyCommandLine",
+            dependencies: [
+                "Proxy", "ProxyCore", "ZipkinHTTPReporter", "StandardErrorLogging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "TraceLabCommands",
+            dependencies: [
+                "TraceContext", "Zipkin", "TraceAnalysis", "Proxy", "Collector", "LabServices", "Lab", "LabModel",
+                "Scenario", "ScenarioModel", "TraceLabBench", "ProxyCommandLine", "ServiceCommandLine", "CollectorCommandLine", "StandardErrorLogging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "TraceLabCLI", dependencies: ["TraceLabCommands"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "TraceLabProxyMain", dependencies: ["ProxyCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "TraceLabCollectorMain", dependencies: ["CollectorCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "ProductpageMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "DetailsMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "ReviewsMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "RatingsMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "ServiceAMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "ServiceBMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        .executableTarget(name: "ServiceCMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
 
         // MARK: tests
         // Helpers several test targets share (raw-socket requests no HTTP client would send).

@@ -1,3 +1,4 @@
+import StandardErrorLogging
 import ArgumentParser
 import Foundation
 import Lab

@@ -1,3 +1,6 @@
+import ServiceCommandLine
+import CollectorCommandLine
+import ProxyCommandLine
 import ArgumentParser
 
 /// `tracelab`: one binary that is the CLI and, in a role, every process of the lab.

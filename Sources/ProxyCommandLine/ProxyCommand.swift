@@ -3,11 +3,15 @@ import Logging
 import Proxy
 import ProxyCore
 import ServiceLifecycle
+import StandardErrorLogging
 import ZipkinHTTPReporter
 
 /// `tracelab proxy …` (and `tracelab-proxy …`): the tracing sidecar of one service.
-struct ProxyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+///
+/// A target of its own so that the `tracelab-proxy` executable links only the sidecar (no
+/// collector, lab, scenario or UI code): a smaller binary maps fewer pages per process.
+public struct ProxyCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "proxy",
         abstract: "Run the tracing sidecar: SERVER spans for --inbound traffic to --app, CLIENT spans and routing for the app's calls on --outbound.",
         discussion: """
@@ -114,7 +118,7 @@ struct ProxyCommand: AsyncParsableCommand {
         )
     }
 
-    func validate() throws {
+    public func validate() throws {
         do {
             _ = try makeConfiguration()
         } catch {
@@ -125,7 +129,9 @@ struct ProxyCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         StandardErrorLogging.bootstrap(level: level)
         let logger = Logger(label: "tracelab.proxy")

@@ -1,3 +1,4 @@
+import StandardErrorLogging
 import ArgumentParser
 import AsyncHTTPClient
 import LabModel
@@ -7,8 +8,8 @@ import Zipkin
 
 /// `tracelab service NAME …`: runs one lab service (what `tracelab up` starts next to each
 /// sidecar, and what the per-service executables run).
-struct ServiceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct ServiceCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "service",
         abstract: "Run one lab service: productpage, details, reviews, ratings, service-a, service-b or service-c.",
         discussion: """
@@ -48,7 +49,9 @@ struct ServiceCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.", transform: ServiceCommand.parseLogLevel)
     var logLevel: Logger.Level = .info
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         guard name.versions.contains(version) else {
             throw ValidationError("\(name) has no version '\(version)'; use \(name.versions.joined(separator: ", "))")
         }
@@ -57,7 +60,7 @@ struct ServiceCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    public func run() async throws {
         let level = logLevel
         StandardErrorLogging.bootstrap(level: level)
         let configuration = ServiceConfiguration(

@@ -4,8 +4,8 @@ import Logging
 ///
 /// Each role bootstraps exactly once, before it builds anything that logs; the level differs
 /// by role (servers log at `--log-level`, user-facing commands stay quiet unless asked).
-enum StandardErrorLogging {
-    static func bootstrap(level: Logger.Level) {
+public enum StandardErrorLogging {
+    public static func bootstrap(level: Logger.Level) {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -1,3 +1,4 @@
+import StandardErrorLogging
 import ArgumentParser
 import Collector
 import Hummingbird
@@ -6,8 +7,8 @@ import SpanStore
 
 /// `tracelab collector …` (and `tracelab-collector …`): the Zipkin-compatible collector with
 /// its query API and web UI.
-struct CollectorCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct CollectorCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "collector",
         abstract: "Run the Zipkin-compatible collector: POST /api/v2/spans, the Zipkin v2 query API, verdicts and the web UI at /.",
         discussion: """
@@ -47,7 +48,9 @@ struct CollectorCommand: AsyncParsableCommand {
         )
     }
 
-    func validate() throws {
+    public init() {}
+
+    public func validate() throws {
         do {
             _ = try makeConfiguration()
         } catch {
@@ -59,7 +62,7 @@ struct CollectorCommand: AsyncParsableCommand {
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024, got \(maxBodyBytes)") }
     }
 
-    func run() async throws {
+    public func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         StandardErrorLogging.bootstrap(level: level)
         let logger = Logger(label: "tracelab.collector")
