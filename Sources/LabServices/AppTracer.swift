@@ -92,13 +92,13 @@ struct AppTracer: Sendable {
 
     func endCall(_ call: CallTrace, callee: ServiceName, path: String, status: Int?, failure: String?) {
         guard let span = call.span else { return }
-        var tags = ["http.method": "GET", "http.path": path, "peer.service": callee.rawValue]
+        var tags: ZipkinTags = ["http.method": "GET", "http.path": path, "peer.service": callee.rawValue]
         if let status { tags["http.status_code"] = String(status) }
         let error = failure ?? status.flatMap { $0 >= 500 ? "status \($0)" : nil }
         report(span: span, name: "call \(callee.rawValue)", start: call.start, tags: tags, error: error, requestID: call.headers[TraceHeaders.requestID])
     }
 
-    private func report(span: SpanContext, name: String, start: UInt64, tags: [String: String], error: String?, requestID: String?) {
+    private func report(span: SpanContext, name: String, start: UInt64, tags: ZipkinTags, error: String?, requestID: String?) {
         // Deferred means no sidecar decided; the app records rather than lose the span.
         guard let reporter, span.sampling.isSampled != false else { return }
         var tags = tags

@@ -54,7 +54,7 @@ public struct SpanFacts: Sendable {
 /// Builds the Zipkin span of a proxied request with the tags Envoy/Istio sidecars use.
 public enum ProxySpanBuilder {
     public static func span(_ facts: SpanFacts, decision: TraceDecision) -> ZipkinSpan {
-        var tags: [String: String] = [
+        var tags: ZipkinTags = [
             "http.method": facts.method,
             "http.url": facts.url,
             "http.path": facts.path,

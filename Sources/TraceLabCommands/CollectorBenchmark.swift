@@ -158,7 +158,7 @@ struct CollectorBenchmark {
             let call = SpanID(UInt64(index) << 4 | 2) ?? SpanID(2)!
             let leaf = SpanID(UInt64(index) << 4 | 3) ?? SpanID(3)!
             let requestID = "bdd4576b-d3f7-95f9-938f-\(String(index, radix: 16).leftPadded(to: 12))"
-            func tags(_ node: String, _ cluster: String) -> [String: String] {
+            func tags(_ node: String, _ cluster: String) -> ZipkinTags {
                 ["response_flags": "-", "guid:x-request-id": requestID, "node_id": node, "http.status_code": "200",
                  "http.url": "http://\(cluster):9080/\(cluster)/0", "upstream_cluster": "outbound|9080||\(cluster)",
                  "upstream_cluster.name": cluster, "peer.address": "127.0.0.1", "http.method": "GET",

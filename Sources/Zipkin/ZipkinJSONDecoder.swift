@@ -135,7 +135,7 @@ struct JSONByteReader {
         var localEndpoint: ZipkinEndpoint?
         var remoteEndpoint: ZipkinEndpoint?
         var annotations: [ZipkinAnnotation] = []
-        var tags: [String: String] = [:]
+        var tags = ZipkinTags()
         var debug = false
         var shared = false
 
@@ -419,15 +419,15 @@ struct JSONByteReader {
         return annotations
     }
 
-    mutating func readTags() throws(ZipkinDecodingError) -> [String: String] {
-        if try consumeNull() { return [:] }
+    mutating func readTags() throws(ZipkinDecodingError) -> ZipkinTags {
+        if try consumeNull() { return ZipkinTags() }
         try expect(UInt8(ascii: "{"), "'{' to open the tags")
-        var tags: [String: String] = [:]
+        var tags = ZipkinTags()
         if try peek() == UInt8(ascii: "}") {
             offset += 1
             return tags
         }
-        // Envoy sends ~15 tags, OpenTelemetry ~12: one allocation instead of three resizes.
+        // Envoy sends ~15 tags, OpenTelemetry ~12: one allocation instead of several resizes.
         tags.reserveCapacity(16)
         while true {
             let (keyStart, keyEnd, keyEscaped) = try readRawString(expecting: "a quoted tag name")

@@ -25,7 +25,7 @@ public struct ZipkinSpan: Hashable, Sendable {
     public var localEndpoint: ZipkinEndpoint?
     public var remoteEndpoint: ZipkinEndpoint?
     public var annotations: [ZipkinAnnotation]
-    public var tags: [String: String]
+    public var tags: ZipkinTags
     public var debug: Bool
     /// Set by the server side of a B3 hop that reuses the client's span id (Envoy does).
     public var shared: Bool
@@ -34,7 +34,7 @@ public struct ZipkinSpan: Hashable, Sendable {
         traceID: TraceID, id: SpanID, parentID: SpanID? = nil, name: String? = nil, kind: Kind? = nil,
         timestamp: UInt64? = nil, duration: UInt64? = nil,
         localEndpoint: ZipkinEndpoint? = nil, remoteEndpoint: ZipkinEndpoint? = nil,
-        annotations: [ZipkinAnnotation] = [], tags: [String: String] = [:],
+        annotations: [ZipkinAnnotation] = [], tags: ZipkinTags = [:],
         debug: Bool = false, shared: Bool = false
     ) {
         self.traceID = traceID

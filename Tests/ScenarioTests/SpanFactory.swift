@@ -19,7 +19,7 @@ struct SpanFactory {
     mutating func span(_ trace: TraceID, id: SpanID, parent: SpanID?, kind: ZipkinSpan.Kind, node: String, remote: String? = nil,
                        requestID: String, duration: UInt64 = 1_000, status: String = "200", shared: Bool = false, debug: Bool = false) -> ZipkinSpan {
         let service = ServiceInstance(nodeID: node)?.service.rawValue ?? node
-        var tags = ["node_id": node, "component": "proxy", "guid:x-request-id": requestID, "http.status_code": status]
+        var tags: ZipkinTags = ["node_id": node, "component": "proxy", "guid:x-request-id": requestID, "http.status_code": status]
         if status.hasPrefix("5") { tags["error"] = "true" }
         time += 10
         return ZipkinSpan(traceID: trace, id: id, parentID: parent, name: "GET", kind: kind, timestamp: time, duration: duration,

@@ -17,7 +17,7 @@ struct RandomTraceTests {
             let id = random.next() % 12 + 1
             let parent = random.next() % 14
             let service = services[Int(random.next() % UInt64(services.count))]
-            var tags: [String: String] = [:]
+            var tags = ZipkinTags()
             if random.next() % 2 == 0 { tags["component"] = "proxy" }
             if random.next() % 2 == 0 { tags["node_id"] = service + "-v\(random.next() % 3)" }
             if random.next() % 3 != 0 { tags["guid:x-request-id"] = random.next() % 2 == 0 ? SpanFactory.requestID : SpanFactory.otherRequestID }

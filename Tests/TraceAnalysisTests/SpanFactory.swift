@@ -21,9 +21,9 @@ enum SpanFactory {
     static func sidecar(
         _ id: UInt64, parent: UInt64? = nil, _ kind: ZipkinSpan.Kind, service: String, node: String? = nil,
         remote: String? = nil, from start: Double, to end: Double, shared: Bool = false, trace: TraceID = traceA,
-        requestID: String? = SpanFactory.requestID, debug: Bool = false, tags extra: [String: String] = [:]
+        requestID: String? = SpanFactory.requestID, debug: Bool = false, tags extra: ZipkinTags = [:]
     ) -> ZipkinSpan {
-        var tags = ["component": "proxy", "node_id": node ?? "\(service)-v1", "http.method": "GET", "http.status_code": "200"]
+        var tags: ZipkinTags = ["component": "proxy", "node_id": node ?? "\(service)-v1", "http.method": "GET", "http.status_code": "200"]
         if let requestID { tags["guid:x-request-id"] = requestID }
         tags.merge(extra) { $1 }
         return ZipkinSpan(

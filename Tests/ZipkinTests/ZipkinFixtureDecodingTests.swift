@@ -85,7 +85,7 @@ struct ZipkinFixtureDecodingTests {
             #expect(span.duration == (object["duration"] as? NSNumber)?.uint64Value)
             #expect(span.debug == (object["debug"] as? Bool ?? false))
             #expect(span.shared == (object["shared"] as? Bool ?? false))
-            #expect(span.tags == (object["tags"] as? [String: String] ?? [:]))
+            #expect(span.tags.dictionary == (object["tags"] as? [String: String] ?? [:]))
             let local = try #require(object["localEndpoint"] as? [String: Any])
             #expect(span.localEndpoint?.serviceName == local["serviceName"] as? String)
             #expect(span.localEndpoint?.ipv4 == local["ipv4"] as? String)

@@ -42,7 +42,7 @@ enum JaegerSpanMapper {
         }
         let parentID = try parent(of: span, traceHex: traceHex, index: index)
 
-        var tags: [String: String] = [:]
+        var tags = ZipkinTags()
         var kind: ZipkinSpan.Kind?
         var remote = RemoteEndpointParts()
         for tag in span.tags ?? [] {
