@@ -25,6 +25,8 @@ if [[ -n "${TRACELAB_PROXY:-}" ]]; then
     read -r -a PROXY_CMD <<< "$TRACELAB_PROXY"
 elif [[ -x "$ROOT/.build/release/tracelab-proxy" ]]; then
     PROXY_CMD=("$ROOT/.build/release/tracelab-proxy")
+elif [[ -x "$ROOT/.build-release/release/tracelab-proxy" ]]; then
+    PROXY_CMD=("$ROOT/.build-release/release/tracelab-proxy")
 elif [[ -x "$ROOT/.build/release/tracelab" ]]; then
     PROXY_CMD=("$ROOT/.build/release/tracelab" proxy)
 elif [[ -x "$ROOT/.build-release/release/tracelab" ]]; then

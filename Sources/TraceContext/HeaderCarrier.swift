@@ -46,14 +46,15 @@ public struct HeaderFields: HeaderGetter, HeaderSetter, Hashable, Sendable, Expr
     /// Replaces the first field of that name in place (keeping the header order a peer sent)
     /// and removes any others; appends when there is none.
     public mutating func set(_ value: String, forLowercasedName name: String) {
-        guard let index = index(of: name, from: 0) else {
+        let key = HeaderFields.key(name)
+        guard let index = index(of: name, key: key, from: 0) else {
             fields.append((name: name, value: value))
             lowercasedNames.append(name)
-            nameKeys.append(HeaderFields.key(name))
+            nameKeys.append(key)
             return
         }
         fields[index] = (name: name, value: value)
-        if let next = self.index(of: name, from: index + 1) {
+        if let next = self.index(of: name, key: key, from: index + 1) {
             removeAll(named: name, after: next)
         }
     }
@@ -74,7 +75,10 @@ public struct HeaderFields: HeaderGetter, HeaderSetter, Hashable, Sendable, Expr
     // which is slow even for unequal small ASCII strings) and compares strings only on a
     // hash match.
     private func index(of name: String, from start: Int) -> Int? {
-        let key = HeaderFields.key(name)
+        index(of: name, key: HeaderFields.key(name), from: start)
+    }
+
+    private func index(of name: String, key: UInt64, from start: Int) -> Int? {
         var index = start
         while index < nameKeys.count {
             if nameKeys[index] == key && lowercasedNames[index] == name { return index }
@@ -88,6 +92,11 @@ public struct HeaderFields: HeaderGetter, HeaderSetter, Hashable, Sendable, Expr
     /// every byte; a collision only costs a string comparison.
     static func key(_ name: String) -> UInt64 {
         func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            if bytes.count >= 8, let base = bytes.baseAddress {
+                // The last eight bytes in one load (most header names are longer than eight).
+                let tail = UnsafeRawPointer(base + bytes.count - 8).loadUnaligned(as: UInt64.self)
+                return tail ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
+            }
             var value: UInt64 = 0
             for index in Swift.max(0, bytes.count - 8)..<bytes.count {
                 value = value << 8 | UInt64(bytes[index])
