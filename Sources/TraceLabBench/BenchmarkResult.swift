@@ -10,8 +10,12 @@ public struct BenchmarkResult: Codable, Hashable, Sendable {
     public var seconds: Double
     /// Wall-clock length of the same window (longer when other processes took the core).
     public var wallSeconds: Double?
-    /// `operations / seconds`: the rate per CPU-second, i.e. per core.
+    /// The rate per CPU-second, i.e. per core: `operations / seconds`, or, when the stopwatch
+    /// measured in slices, the median slice's rate.
     public var perSecond: Double
+    /// The slowest and fastest timed slices' rates, to show how noisy the machine was.
+    public var slowestSlicePerSecond: Double?
+    public var fastestSlicePerSecond: Double?
     /// The target for this figure, if it has one.
     public var target: Double?
     /// The name of the peer result this one is compared with (Foundation on the same input).

@@ -28,26 +28,44 @@ struct Stopwatch {
             for _ in 0..<16 { checksum &+= body() }
         }
 
+        // The timed run is cut into slices and the figure is the median slice's rate: on a
+        // shared VM, neighbours slow some slices down (the whole-run rate of one case moved
+        // by ±25 % between runs); the median is what the code does when left alone, and the
+        // slowest and fastest slices are reported beside it so the noise stays visible.
+        let sliceCount = 9
+        let sliceSeconds = max(0.02, seconds / Double(sliceCount))
         var calls: UInt64 = 0
         var chunk: UInt64 = 1
+        var sliceRates: [Double] = []
         let wallStart = ContinuousClock.now
         let start = Stopwatch.threadCPUSeconds()
         var elapsed = 0.0
         repeat {
-            let chunkStart = Stopwatch.threadCPUSeconds()
-            for _ in 0..<chunk { checksum &+= body() }
-            calls += chunk
-            let now = Stopwatch.threadCPUSeconds()
-            if now - chunkStart < 0.001 { chunk *= 2 }
-            elapsed = now - start
+            let sliceStart = Stopwatch.threadCPUSeconds()
+            var sliceCalls: UInt64 = 0
+            var sliceElapsed = 0.0
+            repeat {
+                let chunkStart = Stopwatch.threadCPUSeconds()
+                for _ in 0..<chunk { checksum &+= body() }
+                sliceCalls += chunk
+                let now = Stopwatch.threadCPUSeconds()
+                if now - chunkStart < 0.001 { chunk *= 2 }
+                sliceElapsed = now - sliceStart
+            } while sliceElapsed < sliceSeconds
+            calls += sliceCalls
+            sliceRates.append(Double(sliceCalls * UInt64(operationsPerCall)) / sliceElapsed)
+            elapsed = Stopwatch.threadCPUSeconds() - start
         } while elapsed < seconds
         let wall = ContinuousClock.now - wallStart
         var result = BenchmarkResult(name: name, unit: unit, operations: calls * UInt64(operationsPerCall), seconds: elapsed, target: target)
         result.wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let sorted = sliceRates.sorted()
+        result.perSecond = sorted[sorted.count / 2]
+        result.slowestSlicePerSecond = sorted.first
+        result.fastestSlicePerSecond = sorted.last
         return result
     }
 
-    /// CPU time consumed by the calling thread.
     static func threadCPUSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)

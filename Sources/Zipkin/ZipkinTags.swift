@@ -64,6 +64,17 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
         }
     }
 
+    /// Sets a decoded tag; `isNew` (the decoder's filter says the key was not read before)
+    /// skips the search for an earlier value.
+    @inline(__always)
+    mutating func set(_ key: String, _ value: String, isNew: Bool) {
+        if isNew {
+            storage.append((key: key, value: value))
+        } else {
+            self[key] = value
+        }
+    }
+
     /// Adds `other`'s tags; for a key in both, `combine(old, new)` decides.
     public mutating func merge(_ other: ZipkinTags, uniquingKeysWith combine: (String, String) throws -> String) rethrows {
         for (key, value) in other.storage {
