@@ -68,12 +68,20 @@ struct JSONByteReader {
 
     @inline(__always)
     mutating func peek() throws(ZipkinDecodingError) -> UInt8 {
+        // Every JSON whitespace byte is ≤ 0x20: anything above needs no skipping.
+        if offset < bytes.count && bytes[offset] > 0x20 { return bytes[offset] }
         skipWhitespace()
         guard offset < bytes.count else { throw error(.unexpectedEnd) }
         return bytes[offset]
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8, _ what: StaticString) throws(ZipkinDecodingError) {
+        // Compact JSON (what tracers send) has the byte right here: no whitespace to skip.
+        if offset < bytes.count && bytes[offset] == byte {
+            offset += 1
+            return
+        }
         let next = try peek()
         guard next == byte else { throw error(.unexpectedByte(next, expected: "\(what)")) }
         offset += 1
