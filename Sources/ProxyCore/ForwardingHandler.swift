@@ -33,10 +33,8 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
     private var queued: [HTTPServerRequestPart] = []
     private var readsPaused = false
     private var readPending = false
-    // One timer per connection for upstream timeouts, armed at the earliest deadline and
-    // re-checked when it fires, instead of a task scheduled and cancelled per request.
-    private var timeoutTimer: Scheduled<Void>?
-    private var timeoutTimerAt: NIODeadline?
+    /// Upstream timeouts of this connection's exchanges, one task for all of them.
+    private let timeoutTimer = CoalescingTimer()
 
     public init(direction: ProxyDirection, runtime: ProxyRuntime, loop: ProxyLoopContext, logger: Logger) {
         self.direction = direction
@@ -52,8 +50,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        timeoutTimer?.cancel()
-        timeoutTimer = nil
+        timeoutTimer.cancel()
     }
 
     // MARK: downstream
@@ -211,20 +208,15 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
     }
 
     private func armTimeout(at deadline: NIODeadline, context: ChannelHandlerContext) {
-        if let timeoutTimerAt, timeoutTimerAt <= deadline { return }
-        timeoutTimer?.cancel()
-        timeoutTimerAt = deadline
-        timeoutTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+        timeoutTimer.arm(at: deadline, on: context.eventLoop) { [weak self] in
             self?.timeoutTimerFired()
         }
     }
 
     private func timeoutTimerFired() {
-        timeoutTimer = nil
-        timeoutTimerAt = nil
         guard let exchange, !exchange.finished, let deadline = exchange.deadline, let context else { return }
         if deadline <= .now() {
-            timedOut(exchange, milliseconds: exchange.timeoutMilliseconds)
+            timedOut(exchange)
         } else {
             armTimeout(at: deadline, context: context)
         }
@@ -344,8 +336,9 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         }
     }
 
-    private func timedOut(_ exchange: ProxyExchange, milliseconds: Int) {
+    private func timedOut(_ exchange: ProxyExchange) {
         guard !exchange.finished else { return }
+        let milliseconds = exchange.timeoutMilliseconds
         runtime.statistics.timedOut()
         exchange.facts.responseFlags = "UT"
         exchange.facts.error = "upstream request timeout: \(exchange.destination) did not answer within \(milliseconds) ms"

@@ -55,15 +55,10 @@ public final class UpstreamConnectionPool {
 
     /// An idle connection, a new one, or (at the limit) the next one released.
     public func acquire(_ address: HostPort) -> EventLoopFuture<UpstreamConnection> {
-        eventLoop.preconditionInEventLoop()
-        var endpoint = endpoints[address, default: Endpoint()]
-        while let connection = endpoint.idle.popLast() {
-            if connection.channel.isActive {
-                endpoints[address] = endpoint
-                connection.reused = true
-                return eventLoop.makeSucceededFuture(connection)
-            }
+        if let connection = takeIdle(address) {
+            return eventLoop.makeSucceededFuture(connection)
         }
+        var endpoint = endpoints[address, default: Endpoint()]
         if endpoint.open >= limits.maxConnectionsPerEndpoint {
             let promise = eventLoop.makePromise(of: UpstreamConnection.self)
             endpoint.waiters.append(promise)
