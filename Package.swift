@@ -3,15 +3,21 @@ import PackageDescription
 
 // The split follows ../shared/DESIGN.md: pure cores (TraceContext, Zipkin, TraceAnalysis,
 // ScenarioModel) import nothing that does IO; NIO, Hummingbird and processes stay at the edges.
-// Release executables link the Swift runtime and Foundation statically, and not as position-
+
+// An executable of the lab, running one command-line target. Release executables link the Swift runtime and Foundation statically, and not as position-
 // independent code. A lab runs 13 copies of the binary; each dynamically loaded runtime and
 // every PIE relocation costs every process its own pages (measured: a sidecar's RSS 32.7 MB
 // dynamic, 25 MB static without PIE; docs/PERFORMANCE.md). The thin mains are compiled against
 // the static SDK and import Foundation so that their objects carry the static Foundation's
 // link dependencies (CoreFoundation, ICU). Debug builds stay dynamic and quick to link.
-let staticRelease = BuildSettingCondition.when(platforms: [.linux], configuration: .release)
-let releaseExecutableCompiling: [SwiftSetting] = [.unsafeFlags(["-static-stdlib"], staticRelease)]
-let releaseExecutableLinking: [LinkerSetting] = [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], staticRelease)]
+func executable(_ name: String, runs commandLine: Target.Dependency) -> Target {
+    let staticRelease = BuildSettingCondition.when(platforms: [.linux], configuration: .release)
+    return .executableTarget(
+        name: name, dependencies: [commandLine],
+        swiftSettings: [.unsafeFlags(["-static-stdlib"], staticRelease)],
+        linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], staticRelease)]
+    )
+}
 
 let package = Package(
     name: "TraceLab",
@@ -198,16 +204,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "TraceLabCLI", dependencies: ["TraceLabCommands"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "TraceLabProxyMain", dependencies: ["ProxyCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "TraceLabCollectorMain", dependencies: ["CollectorCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "ProductpageMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "DetailsMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "ReviewsMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "RatingsMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "ServiceAMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "ServiceBMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
-        .executableTarget(name: "ServiceCMain", dependencies: ["ServiceCommandLine"], swiftSettings: releaseExecutableCompiling, linkerSettings: releaseExecutableLinking),
+        executable("TraceLabCLI", runs: "TraceLabCommands"),
+        executable("TraceLabProxyMain", runs: "ProxyCommandLine"),
+        executable("TraceLabCollectorMain", runs: "CollectorCommandLine"),
+        executable("ProductpageMain", runs: "ServiceCommandLine"),
+        executable("DetailsMain", runs: "ServiceCommandLine"),
+        executable("ReviewsMain", runs: "ServiceCommandLine"),
+        executable("RatingsMain", runs: "ServiceCommandLine"),
+        executable("ServiceAMain", runs: "ServiceCommandLine"),
+        executable("ServiceBMain", runs: "ServiceCommandLine"),
+        executable("ServiceCMain", runs: "ServiceCommandLine"),
 
         // MARK: tests
         // Helpers several test targets share (raw-socket requests no HTTP client would send).

@@ -3,10 +3,5 @@
 import Foundation
 import ServiceCommandLine
 
-// `productpage …` is `tracelab service productpage …`, in a binary that links only the lab services.
-do {
-    let command = try ServiceCommand.parse(["productpage"] + CommandLine.arguments.dropFirst())
-    try await command.run()
-} catch {
-    ServiceCommand.exit(withError: error)
-}
+// A binary that links only the lab services.
+await ServiceCommand.main(service: "productpage")

@@ -3,10 +3,5 @@
 import Foundation
 import ServiceCommandLine
 
-// `reviews …` is `tracelab service reviews …`, in a binary that links only the lab services.
-do {
-    let command = try ServiceCommand.parse(["reviews"] + CommandLine.arguments.dropFirst())
-    try await command.run()
-} catch {
-    ServiceCommand.exit(withError: error)
-}
+// A binary that links only the lab services.
+await ServiceCommand.main(service: "reviews")

@@ -3,10 +3,5 @@
 import Foundation
 import ServiceCommandLine
 
-// `service-a …` is `tracelab service service-a …`, in a binary that links only the lab services.
-do {
-    let command = try ServiceCommand.parse(["service-a"] + CommandLine.arguments.dropFirst())
-    try await command.run()
-} catch {
-    ServiceCommand.exit(withError: error)
-}
+// A binary that links only the lab services.
+await ServiceCommand.main(service: "service-a")

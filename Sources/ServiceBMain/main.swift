@@ -3,10 +3,5 @@
 import Foundation
 import ServiceCommandLine
 
-// `service-b …` is `tracelab service service-b …`, in a binary that links only the lab services.
-do {
-    let command = try ServiceCommand.parse(["service-b"] + CommandLine.arguments.dropFirst())
-    try await command.run()
-} catch {
-    ServiceCommand.exit(withError: error)
-}
+// A binary that links only the lab services.
+await ServiceCommand.main(service: "service-b")

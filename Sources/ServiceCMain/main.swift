@@ -3,10 +3,5 @@
 import Foundation
 import ServiceCommandLine
 
-// `service-c …` is `tracelab service service-c …`, in a binary that links only the lab services.
-do {
-    let command = try ServiceCommand.parse(["service-c"] + CommandLine.arguments.dropFirst())
-    try await command.run()
-} catch {
-    ServiceCommand.exit(withError: error)
-}
+// A binary that links only the lab services.
+await ServiceCommand.main(service: "service-c")

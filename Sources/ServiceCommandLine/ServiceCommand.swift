@@ -51,6 +51,17 @@ public struct ServiceCommand: AsyncParsableCommand {
 
     public init() {}
 
+    /// The entry point of a per-service executable: `details …` is `tracelab service details …`.
+    /// (`main()` would resolve to ArgumentParser's synchronous entry point.)
+    public static func main(service: String) async {
+        do {
+            let command = try parse([service] + CommandLine.arguments.dropFirst())
+            try await command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     public func validate() throws {
         guard name.versions.contains(version) else {
             throw ValidationError("\(name) has no version '\(version)'; use \(name.versions.joined(separator: ", "))")
