@@ -12,7 +12,7 @@ public struct BenchReportPrinter: Sendable {
         if isDebugBuild {
             lines.append("warning: this is a debug build; its figures are not meaningful (use swift build -c release)")
         }
-        lines.append("each figure is the median of \(9) timed slices; [slices] gives the slowest and fastest")
+        lines.append("each figure is the median of \(Stopwatch.sliceCount) timed slices; [slices] gives the slowest and fastest")
         lines.append(pad("figure", nameWidth) + leftPad("per second", 16) + "  target")
         return lines.joined(separator: "\n")
     }

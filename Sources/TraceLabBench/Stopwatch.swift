@@ -15,6 +15,8 @@ import Darwin
 /// the clock costs nothing measurable next to a 100 ns operation.
 struct Stopwatch {
     let seconds: Double
+    /// How many slices a timed run is cut into; the figure is the median slice's rate.
+    static let sliceCount = 9
 
     /// Times `body`; each call does `operationsPerCall` operations and returns a value folded
     /// into `checksum` so the work cannot be optimised away.
@@ -32,8 +34,7 @@ struct Stopwatch {
         // shared VM, neighbours slow some slices down (the whole-run rate of one case moved
         // by ±25 % between runs); the median is what the code does when left alone, and the
         // slowest and fastest slices are reported beside it so the noise stays visible.
-        let sliceCount = 9
-        let sliceSeconds = max(0.02, seconds / Double(sliceCount))
+        let sliceSeconds = max(0.02, seconds / Double(Stopwatch.sliceCount))
         var calls: UInt64 = 0
         var chunk: UInt64 = 1
         var sliceRates: [Double] = []
@@ -66,6 +67,7 @@ struct Stopwatch {
         return result
     }
 
+    /// CPU time consumed by the calling thread.
     static func threadCPUSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)

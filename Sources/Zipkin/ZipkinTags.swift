@@ -2,8 +2,8 @@
 /// kept in the order they were added.
 ///
 /// Not a `[String: String]`: spans carry 5–20 tags, where a linear scan finds a key faster than
-/// hashing it, and decoding appends to one array instead of building a hash table — which was
-/// half of the Zipkin decoder's time and ~40 % of a stored span's memory (docs/PERFORMANCE.md).
+/// hashing it, and decoding appends to one array instead of building a hash table — hashing
+/// the keys and filling the table was the Zipkin decoder's largest cost (docs/PERFORMANCE.md).
 /// Equality and hashing ignore the order, as they would for a dictionary; the JSON encoder
 /// writes the tags in their order, so a span round-trips to the same bytes.
 public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
