@@ -4,18 +4,26 @@ import PackageDescription
 // The split follows ../shared/DESIGN.md: pure cores (TraceContext, Zipkin, TraceAnalysis,
 // ScenarioModel) import nothing that does IO; NIO, Hummingbird and processes stay at the edges.
 
-// An executable of the lab, running one command-line target. Release executables link the Swift runtime and Foundation statically, and not as position-
-// independent code. A lab runs 13 copies of the binary; each dynamically loaded runtime and
-// every PIE relocation costs every process its own pages (measured: a sidecar's RSS 32.7 MB
-// dynamic, 25 MB static without PIE; docs/PERFORMANCE.md). The thin mains are compiled against
-// the static SDK and import Foundation so that their objects carry the static Foundation's
-// link dependencies (CoreFoundation, ICU). Debug builds stay dynamic and quick to link.
+// An executable of the lab, running one command-line target. Release executables link the
+// Swift runtime and Foundation statically, and not as position-independent code. A lab runs 13
+// copies of the binary; each dynamically loaded runtime and every PIE relocation costs every
+// process its own pages (measured: a sidecar's RSS 32.7 MB dynamic, 25 MB static without PIE;
+// docs/PERFORMANCE.md). The thin mains are compiled against the static SDK and import Foundation
+// so that their objects carry the static Foundation's link dependencies (CoreFoundation, ICU).
+// The linker (the toolchain's lld, for its symbol ordering) places the code the lab runs first
+// and grouped by role, from Linking/hot-text.order: the kernel maps code 64 KB around each
+// fault, so scattered hot functions made every process map ~16 MB of code (Linking/README.md).
+// Debug builds stay dynamic and quick to link.
 func executable(_ name: String, runs commandLine: Target.Dependency) -> Target {
     let staticRelease = BuildSettingCondition.when(platforms: [.linux], configuration: .release)
+    let hotText = "\(Context.packageDirectory)/Linking/hot-text.order"
     return .executableTarget(
         name: name, dependencies: [commandLine],
         swiftSettings: [.unsafeFlags(["-static-stdlib"], staticRelease)],
-        linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], staticRelease)]
+        linkerSettings: [.unsafeFlags([
+            "-static-stdlib", "-use-ld=lld", "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic",
+            "-Xlinker", "--symbol-ordering-file=\(hotText)", "-Xlinker", "--no-warn-symbol-ordering",
+        ], staticRelease)]
     )
 }
 
