@@ -1,8 +1,8 @@
 import TraceContext
 import Zipkin
 
-/// A span as `MemorySpanStore` keeps it: the fields queries filter on, plus the span's
-/// Zipkin JSON, which is decoded only when a trace is read.
+/// A span as `MemorySpanStore` keeps it: the fields queries filter on, plus where the span's
+/// Zipkin JSON sits in the store's `SpanByteArena`; the JSON is decoded only when a trace is read.
 ///
 /// A decoded `ZipkinSpan` with Envoy's fifteen tags costs about 2 KB of heap (a dictionary,
 /// its strings, the endpoints); its JSON about 700 bytes. Service and span names are interned,
@@ -19,9 +19,9 @@ struct CompactSpan: Sendable {
     let name: String?
     let timestamp: UInt64?
     let duration: UInt64?
-    let json: [UInt8]
+    let json: SpanByteArena.Location
 
-    init(_ span: ZipkinSpan, names: inout NameInterner, scratch: inout [UInt8]) {
+    init(_ span: ZipkinSpan, names: inout NameInterner, scratch: inout [UInt8], arena: inout SpanByteArena) {
         id = span.id
         parentID = span.parentID
         kind = span.kind
@@ -34,16 +34,16 @@ struct CompactSpan: Sendable {
         duration = span.duration
         scratch.removeAll(keepingCapacity: true)
         ZipkinJSONEncoder().encode(span, into: &scratch)
-        json = Array(scratch[...])
+        json = arena.append(scratch)
     }
 
     func matchesKey(_ key: SpanMerger.Key) -> Bool {
         id == key.id && kind == key.kind && shared == key.shared && localService == key.localService
     }
 
-    func decode() throws(SpanStoreError) -> ZipkinSpan {
+    func decode(from arena: SpanByteArena) throws(SpanStoreError) -> ZipkinSpan {
         do {
-            return try ZipkinJSONDecoder().decodeSpan(json)
+            return try ZipkinJSONDecoder().decodeSpan(arena.bytes(at: json))
         } catch {
             throw SpanStoreError(.corruptRow("in-memory span \(id.hex): \(error)"))
         }

@@ -7,7 +7,8 @@ import Zipkin
 /// When a write takes the store over `maxSpans`, whole traces are evicted, the trace seen
 /// first goes first, and counted in `stats()`. Traces whose newest span is older than
 /// `retention` are dropped on the next write or `expire()`. Each span is kept as its Zipkin JSON
-/// plus the fields queries filter on (`CompactSpan`), well under a decoded span's size; reads
+/// plus the fields queries filter on (`CompactSpan`), the JSON packed in slabs (`SpanByteArena`),
+/// well under a decoded span's size; reads
 /// decode only the traces they return. Spans are merged on write, so a
 /// duplicate report costs no memory.
 public actor MemorySpanStore: SpanStorage {
@@ -32,6 +33,7 @@ public actor MemorySpanStore: SpanStorage {
     private var remoteNamesByService: [String: Set<String>] = [:]
     private var names = NameInterner()
     private var scratch: [UInt8] = []
+    private var arena = SpanByteArena()
 
     /// - Parameters:
     ///   - maxSpans: upper bound of stored spans (at least 1).
@@ -50,15 +52,17 @@ public actor MemorySpanStore: SpanStorage {
                 // Mutating through the index keeps the span array uniquely referenced (no copy).
                 let key = SpanMerger.Key(span)
                 if let position = traces.values[index].spans.firstIndex(where: { $0.matchesKey(key) }) {
-                    let merged = SpanMerger.merge(try traces.values[index].spans[position].decode(), span)
-                    traces.values[index].spans[position] = CompactSpan(merged, names: &names, scratch: &scratch)
+                    let old = traces.values[index].spans[position]
+                    let merged = SpanMerger.merge(try old.decode(from: arena), span)
+                    traces.values[index].spans[position] = CompactSpan(merged, names: &names, scratch: &scratch, arena: &arena)
+                    arena.release(old.json)
                 } else {
-                    traces.values[index].spans.append(CompactSpan(span, names: &names, scratch: &scratch))
+                    traces.values[index].spans.append(CompactSpan(span, names: &names, scratch: &scratch, arena: &arena))
                     spanCount += 1
                 }
                 traces.values[index].latest = max(traces.values[index].latest, timestamp)
             } else {
-                traces[span.traceID] = Entry(spans: [CompactSpan(span, names: &names, scratch: &scratch)], latest: timestamp)
+                traces[span.traceID] = Entry(spans: [CompactSpan(span, names: &names, scratch: &scratch, arena: &arena)], latest: timestamp)
                 order.append(span.traceID)
                 spanCount += 1
             }
@@ -74,6 +78,7 @@ public actor MemorySpanStore: SpanStorage {
         expire()
         while spanCount > maxSpans, let victim = popOldest() {
             if let entry = traces.removeValue(forKey: victim) {
+                release(entry)
                 spanCount -= entry.spans.count
                 counters.evictedTraces += 1
                 counters.evictedSpans += entry.spans.count
@@ -98,6 +103,7 @@ public actor MemorySpanStore: SpanStorage {
             }
             guard entry.latest < cutoff else { break }
             traces[id] = nil
+            release(entry)
             spanCount -= entry.spans.count
             counters.expiredTraces += 1
             head += 1
@@ -128,7 +134,7 @@ public actor MemorySpanStore: SpanStorage {
         for (id, entry) in traces where entry.latest >= start {
             for span in entry.spans where span.matchesIndexed(query) {
                 if needsDecoding {
-                    guard query.annotationQuery.matches(try span.decode()) else { continue }
+                    guard query.annotationQuery.matches(try span.decode(from: arena)) else { continue }
                 }
                 matches.append((entry.latest, id))
                 break
@@ -169,8 +175,12 @@ public actor MemorySpanStore: SpanStorage {
     private func decode(_ entry: Entry) throws(SpanStoreError) -> [ZipkinSpan] {
         var spans: [ZipkinSpan] = []
         spans.reserveCapacity(entry.spans.count)
-        for span in entry.spans { spans.append(try span.decode()) }
+        for span in entry.spans { spans.append(try span.decode(from: arena)) }
         return SpanMerger.sorted(spans)
+    }
+
+    private func release(_ entry: Entry) {
+        for span in entry.spans { arena.release(span.json) }
     }
 
     private func popOldest() -> TraceID? {
