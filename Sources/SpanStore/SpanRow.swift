@@ -28,13 +28,23 @@ struct SpanRow: Sendable {
         name = span.name?.lowercased()
         timestamp = Int64(clamping: span.timestamp ?? 0)
         duration = span.duration.map { Int64(clamping: $0) }
-        var terms = "\n"
+        // Built as bytes: appending Strings piecewise (and Foundation's contains) was a third
+        // of SQLite ingest's CPU time.
+        var terms: [UInt8] = [10]
+        terms.reserveCapacity(512)
         for (key, value) in span.tags {
-            let key = Self.clean(key)
-            terms += key + "=" + Self.clean(value) + "\n" + key + "\n"
+            Self.appendCleaned(key, to: &terms)
+            terms.append(UInt8(ascii: "="))
+            Self.appendCleaned(value, to: &terms)
+            terms.append(10)
+            Self.appendCleaned(key, to: &terms)
+            terms.append(10)
         }
-        for annotation in span.annotations { terms += Self.clean(annotation.value) + "\n" }
-        self.terms = terms
+        for annotation in span.annotations {
+            Self.appendCleaned(annotation.value, to: &terms)
+            terms.append(10)
+        }
+        self.terms = String(decoding: terms, as: UTF8.self)
         var bytes: [UInt8] = []
         ZipkinJSONEncoder().encode(span, into: &bytes)
         json = Data(bytes)
@@ -46,6 +56,17 @@ struct SpanRow: Sendable {
 
     /// Newlines separate terms, so they cannot appear inside one.
     static func clean(_ text: String) -> String {
-        text.contains("\n") ? text.replacingOccurrences(of: "\n", with: " ") : text
+        text.utf8.contains(10) ? String(decoding: text.utf8.map { $0 == 10 ? 32 : $0 }, as: UTF8.self) : text
+    }
+
+    private static func appendCleaned(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            let start = bytes.count
+            bytes.append(contentsOf: utf8)
+            if utf8.contains(10) {
+                for index in start..<bytes.count where bytes[index] == 10 { bytes[index] = 32 }
+            }
+        }
     }
 }
