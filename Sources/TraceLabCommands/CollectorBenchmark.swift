@@ -24,6 +24,9 @@ struct CollectorBenchmark {
         var batchSize: Int
         var concurrency: Int
         var queries: Int
+        /// Base URL of a collector already running (for example pinned to one core with
+        /// taskset); nil runs one in this process.
+        var externalURL: String? = nil
     }
 
     struct Report: Codable {
@@ -42,6 +45,14 @@ struct CollectorBenchmark {
     let logger: Logger
 
     func run() async throws -> Report {
+        if let externalURL = options.externalURL {
+            return try await measure(base: externalURL, storage: "external", stats: {
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: externalURL + "/api/tracelab/stats"), timeout: .seconds(30))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                guard response.status == .ok else { throw BenchmarkError("GET \(externalURL)/api/tracelab/stats answered \(response.status.code)") }
+                return try JSONDecoder().decode(SpanStoreStats.self, from: Data(body.readableBytesView))
+            }, memoryPerSpan: { _ in nil })
+        }
         let baseline = Self.residentBytes()
         let store = try makeSpanStore(configuration: CollectorConfiguration(storage: options.storage, maxSpans: options.storedSpans + options.ingestSpans + 10))
         let port = Mutex<Int?>(nil)
@@ -58,8 +69,22 @@ struct CollectorBenchmark {
         async let serving: Void = group.run()
         for await _ in ready.stream { break }
         guard let bound = port.withLock({ $0 }) else { throw BenchmarkError("the collector did not report its port") }
-        let url = "http://127.0.0.1:\(bound)/api/v2/spans"
         defer { Task { await group.triggerGracefulShutdown() } }
+        let report = try await measure(base: "http://127.0.0.1:\(bound)", storage: options.storage.description.hasPrefix("sqlite") ? "sqlite" : "memory", stats: { await store.stats() }, memoryPerSpan: { stats in
+            guard case .memory = options.storage, let baseline, let resident = Self.residentBytes(), stats.spans > 0 else { return nil }
+            return Double(resident - baseline) / Double(stats.spans)
+        })
+        await group.triggerGracefulShutdown()
+        try await serving
+        return report
+    }
+
+    /// Ingest, fill and lookups against the collector at `base`; `memoryPerSpan` is asked right
+    /// after the fill, before the lookups allocate anything.
+    private func measure(
+        base: String, storage: String, stats: () async throws -> SpanStoreStats, memoryPerSpan: (SpanStoreStats) -> Double?
+    ) async throws -> Report {
+        let url = base + "/api/v2/spans"
 
         // Ingest: pre-encoded batches, so the figure is the collector's and not the encoder's.
         let batchCount = max(1, options.ingestSpans / options.batchSize)
@@ -71,8 +96,8 @@ struct CollectorBenchmark {
         let fill = try await post(
             batches: { ByteBuffer(bytes: ZipkinJSONEncoder().encode(Self.spans(batch: batchCount + $0, size: options.batchSize))) },
             count: fillBatches, url: url)
-        let stats = await store.stats()
-        let resident = Self.residentBytes()
+        let stats = try await stats()
+        let perSpan = memoryPerSpan(stats)
 
         // Trace lookups by id, one at a time, random among stored traces.
         var generator = SystemRandomNumberGenerator()
@@ -82,7 +107,7 @@ struct CollectorBenchmark {
         let clock = ContinuousClock()
         for _ in 0..<options.queries {
             let trace = Int.random(in: 0..<max(1, tracesStored), using: &generator)
-            let request = HTTPClientRequest(url: "http://127.0.0.1:\(bound)/api/v2/trace/\(Self.traceID(trace).hex)")
+            let request = HTTPClientRequest(url: "\(base)/api/v2/trace/\(Self.traceID(trace).hex)")
             let start = clock.now
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             _ = try await response.body.collect(upTo: 16 << 20)
@@ -91,22 +116,15 @@ struct CollectorBenchmark {
             latencies.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
         }
         latencies.sort()
-        await group.triggerGracefulShutdown()
-        try await serving
-
-        let memoryPerSpan: Double? = {
-            guard case .memory = options.storage, let baseline, let resident, stats.spans > 0 else { return nil }
-            return Double(resident - baseline) / Double(stats.spans)
-        }()
         return Report(
-            storage: options.storage.description.hasPrefix("sqlite") ? "sqlite" : "memory",
+            storage: storage,
             ingestSpans: batchCount * options.batchSize, ingestSeconds: ingest.seconds,
             spansPerSecond: Double(batchCount * options.batchSize) / ingest.seconds,
             storedSpans: stats.spans,
             fillSpansPerSecond: fillBatches == 0 ? 0 : Double(fillBatches * options.batchSize) / fill.seconds,
             traceQueryP50Milliseconds: Self.percentile(latencies, 0.50),
             traceQueryP99Milliseconds: Self.percentile(latencies, 0.99),
-            residentBytesPerSpan: memoryPerSpan
+            residentBytesPerSpan: perSpan
         )
     }
 
