@@ -209,9 +209,8 @@ struct ProxyIntegrationTests {
     func upstreamFailures() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let hung = try await TestHTTPServer(group: group) { _ in .hang }
-        let closed = try await TestHTTPServer(group: group) { _ in .hang }
-        let deadPort = closed.port
-        await closed.close()
+        let refusing = try RefusingPort()
+        let deadPort = refusing.port
         let hungPort = hung.port
         let harness = try await ProxyHarness.start(routes: { _ in
             [
@@ -229,6 +228,7 @@ struct ProxyIntegrationTests {
         #expect(stats.body.contains(#""upstream":{"connectFailures":1,"timeouts":1}"#))
         await harness.shutdown()
         await hung.close()
+        withExtendedLifetime(refusing) {}
     }
 
     @Test("collector down: requests still succeed and dropped spans are counted")
