@@ -50,14 +50,16 @@ struct IngestController: Sendable {
         case let other?:
             return reject("Content-Encoding \(other) is not supported: use gzip or none", status: .unsupportedMediaType)
         }
-        let spans: [ZipkinSpan]
+        let bytes = body.readableBytesView.withContiguousStorageIfAvailable { Array($0) } ?? Array(body.readableBytesView)
+        let spans: [ZipkinSpan], sources: [Range<Int>]
         do {
-            spans = try ZipkinJSONDecoder().decodeSpans(body.readableBytesView.withContiguousStorageIfAvailable { Array($0) } ?? Array(body.readableBytesView))
+            (spans, sources) = try ZipkinJSONDecoder().decodeSpansWithSources(bytes)
         } catch {
             return reject("invalid Zipkin v2 JSON: \(error)", status: .badRequest)
         }
         do {
-            try await store.write(spans)
+            // The stores keep span JSON: they take each span's bytes as received.
+            try await store.write(spans, receivedJSON: sources.map { bytes[$0] })
         } catch {
             logger.error("storing spans failed", metadata: ["error": "\(error)", "spans": "\(spans.count)"])
             return JSONResponse.error("storing spans failed: \(error)", status: .internalServerError)

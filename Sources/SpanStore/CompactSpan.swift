@@ -21,7 +21,8 @@ struct CompactSpan: Sendable {
     let duration: UInt64?
     let json: SpanByteArena.Location
 
-    init(_ span: ZipkinSpan, names: inout NameInterner, scratch: inout [UInt8], arena: inout SpanByteArena) {
+    /// `receivedJSON`, when given, is the span's JSON as received; otherwise it is encoded.
+    init(_ span: ZipkinSpan, receivedJSON: ArraySlice<UInt8>? = nil, names: inout NameInterner, scratch: inout [UInt8], arena: inout SpanByteArena) {
         id = span.id
         parentID = span.parentID
         kind = span.kind
@@ -32,9 +33,13 @@ struct CompactSpan: Sendable {
         name = span.name.map { names.intern($0.lowercased()) }
         timestamp = span.timestamp
         duration = span.duration
-        scratch.removeAll(keepingCapacity: true)
-        ZipkinJSONEncoder().encode(span, into: &scratch)
-        json = arena.append(scratch)
+        if let receivedJSON {
+            json = arena.append(receivedJSON)
+        } else {
+            scratch.removeAll(keepingCapacity: true)
+            ZipkinJSONEncoder().encode(span, into: &scratch)
+            json = arena.append(scratch)
+        }
     }
 
     func matchesKey(_ key: SpanMerger.Key) -> Bool {

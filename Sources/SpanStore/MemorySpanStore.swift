@@ -46,7 +46,17 @@ public actor MemorySpanStore: SpanStorage {
     }
 
     public func write(_ spans: [ZipkinSpan]) throws(SpanStoreError) {
-        for span in spans {
+        try write(spans, receivedJSON: nil)
+    }
+
+    public func write(_ spans: [ZipkinSpan], receivedJSON: [ArraySlice<UInt8>]) throws(SpanStoreError) {
+        precondition(receivedJSON.count == spans.count, "one received JSON object per span")
+        try write(spans, receivedJSON: Optional(receivedJSON))
+    }
+
+    private func write(_ spans: [ZipkinSpan], receivedJSON: [ArraySlice<UInt8>]?) throws(SpanStoreError) {
+        for (spanIndex, span) in spans.enumerated() {
+            let received = receivedJSON?[spanIndex]
             let timestamp = span.timestamp ?? 0
             if let index = traces.index(forKey: span.traceID) {
                 // Mutating through the index keeps the span array uniquely referenced (no copy).
@@ -57,12 +67,12 @@ public actor MemorySpanStore: SpanStorage {
                     traces.values[index].spans[position] = CompactSpan(merged, names: &names, scratch: &scratch, arena: &arena)
                     arena.release(old.json)
                 } else {
-                    traces.values[index].spans.append(CompactSpan(span, names: &names, scratch: &scratch, arena: &arena))
+                    traces.values[index].spans.append(CompactSpan(span, receivedJSON: received, names: &names, scratch: &scratch, arena: &arena))
                     spanCount += 1
                 }
                 traces.values[index].latest = max(traces.values[index].latest, timestamp)
             } else {
-                traces[span.traceID] = Entry(spans: [CompactSpan(span, names: &names, scratch: &scratch, arena: &arena)], latest: timestamp)
+                traces[span.traceID] = Entry(spans: [CompactSpan(span, receivedJSON: received, names: &names, scratch: &scratch, arena: &arena)], latest: timestamp)
                 order.append(span.traceID)
                 spanCount += 1
             }

@@ -80,8 +80,16 @@ public final class SQLiteSpanStore: SpanStorage {
     }
 
     public func write(_ spans: [ZipkinSpan]) async throws(SpanStoreError) {
-        guard !spans.isEmpty else { return }
-        let rows = spans.map(SpanRow.init)
+        try await write(rows: spans.map { SpanRow($0) })
+    }
+
+    public func write(_ spans: [ZipkinSpan], receivedJSON: [ArraySlice<UInt8>]) async throws(SpanStoreError) {
+        precondition(receivedJSON.count == spans.count, "one received JSON object per span")
+        try await write(rows: zip(spans, receivedJSON).map { SpanRow($0, receivedJSON: $1) })
+    }
+
+    private func write(rows: [SpanRow]) async throws(SpanStoreError) {
+        guard !rows.isEmpty else { return }
         let limit = maxSpans
         let result: (added: Int, evictedTraces: Int, evictedSpans: Int)
         do {

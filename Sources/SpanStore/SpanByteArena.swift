@@ -28,7 +28,7 @@ struct SpanByteArena: Sendable {
     /// Bytes held in slabs, including released spans' bytes in slabs not yet freed.
     private(set) var reservedBytes = 0
 
-    mutating func append(_ bytes: [UInt8]) -> Location {
+    mutating func append(_ bytes: some Collection<UInt8>) -> Location {
         if slabs.isEmpty || slabs[slabs.count - 1].bytes.count + bytes.count > slabs[slabs.count - 1].bytes.capacity {
             if let last = slabs.indices.last, slabs[last].live == 0 {
                 // Everything in the full slab was released while it was being filled.

@@ -17,7 +17,8 @@ struct SpanRow: Sendable {
     let terms: String
     let json: Data
 
-    init(_ span: ZipkinSpan) {
+    /// `receivedJSON`, when given, is the span's JSON as received; otherwise it is encoded.
+    init(_ span: ZipkinSpan, receivedJSON: ArraySlice<UInt8>? = nil) {
         self.span = span
         traceID = span.traceID.hex
         spanID = span.id.hex
@@ -45,9 +46,13 @@ struct SpanRow: Sendable {
             terms.append(10)
         }
         self.terms = String(decoding: terms, as: UTF8.self)
-        var bytes: [UInt8] = []
-        ZipkinJSONEncoder().encode(span, into: &bytes)
-        json = Data(bytes)
+        if let receivedJSON {
+            json = Data(receivedJSON)
+        } else {
+            var bytes: [UInt8] = []
+            ZipkinJSONEncoder().encode(span, into: &bytes)
+            json = Data(bytes)
+        }
     }
 
     var arguments: StatementArguments {

@@ -14,4 +14,15 @@ import Zipkin
 ///   them in `SpanStoreStats`.
 public protocol SpanWriter: Sendable {
     func write(_ spans: [ZipkinSpan]) async throws(SpanStoreError)
+
+    /// `write(_:)` given each span's JSON as it was received (`receivedJSON[i]` decodes to
+    /// `spans[i]`): a store that keeps span JSON stores these bytes instead of encoding the span
+    /// again. Merged spans are still encoded.
+    func write(_ spans: [ZipkinSpan], receivedJSON: [ArraySlice<UInt8>]) async throws(SpanStoreError)
+}
+
+extension SpanWriter {
+    public func write(_ spans: [ZipkinSpan], receivedJSON: [ArraySlice<UInt8>]) async throws(SpanStoreError) {
+        try await write(spans)
+    }
 }

@@ -43,6 +43,24 @@ struct SpanStoreConformanceTests {
         #expect(try await store.serviceNames() == ["demo-sidecar", "otel-client"])
     }
 
+    @Test("stores spans with their JSON as received and reads the same traces back", arguments: StoreBackend.allCases)
+    func receivedJSON(backend: StoreBackend) async throws {
+        let viaEncoder = try backend.make()
+        let viaReceived = try backend.make()
+        for name in [Fixtures.envoyServer, Fixtures.envoyClient, Fixtures.otel] {
+            let bytes = try Fixtures.bytes(name)
+            let (spans, sources) = try ZipkinJSONDecoder().decodeSpansWithSources(bytes)
+            try await viaEncoder.write(spans)
+            try await viaReceived.write(spans, receivedJSON: sources.map { bytes[$0] })
+        }
+        for trace in ["463ac35c9f6413ad", "438ed98a9c8fec0b2357180c0b981f04"] {
+            let expected = try await viaEncoder.trace(id: TraceID(hex: trace))
+            #expect(!expected.isEmpty)
+            #expect(try await viaReceived.trace(id: TraceID(hex: trace)) == expected)
+        }
+        #expect(await viaReceived.stats() == (await viaEncoder.stats()))
+    }
+
     @Test("merges spans of one trace that arrive in any order over many batches", arguments: StoreBackend.allCases)
     func mergesBatches(backend: StoreBackend) async throws {
         let store = try backend.make()

@@ -23,6 +23,22 @@ struct ZipkinLenientDecodingTests {
         #expect(span.tags == ["k": "v"])
     }
 
+    @Test("each span's source range is its JSON object, whitespace and unknown fields included")
+    func sourceRanges() throws {
+        let json = Array(#"""
+         [ {"traceId":"0000000000000001","id":"0000000000000002","tags":{"k":"}"},"x":[{}]} ,
+        {"traceId":"0000000000000001","id":"3","name":"b"}]
+        """#.utf8)
+        let (spans, sources) = try decoder.decodeSpansWithSources(json)
+        #expect(try spans == decoder.decodeSpans(json))
+        #expect(sources.count == 2)
+        for (span, range) in zip(spans, sources) {
+            #expect(json[range].first == UInt8(ascii: "{"))
+            #expect(try decoder.decodeSpan(Array(json[range])) == span)
+        }
+        #expect(try decoder.decodeSpansWithSources(Array("[]".utf8)).sources.isEmpty)
+    }
+
     @Test("null means absent for every optional field")
     func nulls() throws {
         let json = #"""
