@@ -26,14 +26,15 @@ struct SpanByteArenaTests {
     func freesEmptySlabs() {
         var arena = SpanByteArena()
         let chunk = bytes(1, count: SpanByteArena.slabSize / 4)
+        // The allocator may round a slab's capacity up by a page or so.
+        let oneSlab = SpanByteArena.slabSize...(SpanByteArena.slabSize + 8192)
         let first = (0..<4).map { _ in arena.append(chunk) }
-        let oneSlab = arena.reservedBytes
-        #expect(oneSlab >= SpanByteArena.slabSize)
+        #expect(oneSlab.contains(arena.reservedBytes))
         for location in first { arena.release(location) }
-        #expect(arena.reservedBytes == oneSlab, "the slab being filled stays")
+        #expect(oneSlab.contains(arena.reservedBytes), "the slab being filled stays")
         let second = arena.append(chunk)
         #expect(second.slab == first[0].slab + 1)
-        #expect(arena.reservedBytes == oneSlab, "the emptied full slab went when the next began")
+        #expect(oneSlab.contains(arena.reservedBytes), "the emptied full slab went when the next began")
         let third = arena.append(chunk)
         arena.release(second)
         #expect(arena.bytes(at: third) == chunk)
@@ -52,7 +53,7 @@ struct SpanByteArenaTests {
             }
         }
         // 2,000 spans of 800 bytes span at most 3 slabs; slabs before them are freed.
-        #expect(arena.reservedBytes <= 4 * (SpanByteArena.slabSize + 64))
+        #expect(arena.reservedBytes <= 4 * (SpanByteArena.slabSize + 8192))
         for (location, _) in live.suffix(100) { #expect(arena.bytes(at: location) == value) }
     }
 }
