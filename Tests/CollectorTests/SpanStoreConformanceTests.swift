@@ -69,6 +69,7 @@ struct SpanStoreConformanceTests {
         let trace = try await store.trace(id: Fixtures.traceID(1))
         #expect(trace.count == 4)
         #expect(trace.map(\.timestamp) == spans.map(\.timestamp))
+        #expect(await store.stats().traces == 1, "one trace, however many batches")
     }
 
     @Test("merges a span reported twice instead of keeping a duplicate", arguments: StoreBackend.allCases)
@@ -187,6 +188,7 @@ struct SpanStoreConformanceTests {
         #expect(try await store.trace(id: Fixtures.traceID(50)).isEmpty)
         #expect(try await store.trace(id: Fixtures.traceID(51)).count == 3)
         #expect(await store.stats().expiredTraces == 1)
+        #expect(await store.stats().traces == 1)
     }
 }
 
@@ -202,6 +204,7 @@ struct SQLiteSpanStoreTests {
         let reopened = try SQLiteSpanStore(path: path)
         #expect(try await reopened.trace(id: Fixtures.traceID(60)).count == 4)
         #expect(await reopened.stats().spans == 4)
+        #expect(await reopened.stats().traces == 1)
         #expect(try await reopened.serviceNames() == ["backend", "frontend"])
     }
 
