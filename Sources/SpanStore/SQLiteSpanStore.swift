@@ -8,7 +8,7 @@ import Zipkin
 ///
 /// The database runs in WAL mode (a `DatabasePool`), so queries read while a batch is being
 /// written. One row per span holds the columns the queries filter on plus the span's Zipkin
-/// JSON; tags and annotation values are kept in a `terms` column (`\nkey=value\nkey\nword\n`)
+/// JSON; tags and annotation values are kept in a `terms` column (`\nkey=value\nword\n`)
 /// that `annotationQuery` searches with `instr`, which costs less on ingest than a tag table.
 /// A unique index on (trace, id, kind, shared, local service) merges duplicate reports as
 /// `SpanWriter` requires and serves trace lookups by id.
@@ -251,10 +251,16 @@ public final class SQLiteSpanStore: SpanStorage {
             arguments.append(Int64(clamping: maxDuration))
         }
         for term in query.annotationQuery.terms {
-            conditions.append("instr(terms, ?) > 0")
             switch term {
-            case .tag(let key, let value): arguments.append("\n" + SpanRow.clean(key) + "=" + SpanRow.clean(value) + "\n")
-            case .word(let word): arguments.append("\n" + SpanRow.clean(word) + "\n")
+            case .tag(let key, let value):
+                conditions.append("instr(terms, ?) > 0")
+                arguments.append("\n" + SpanRow.clean(key) + "=" + SpanRow.clean(value) + "\n")
+            case .word(let word):
+                // A tag key (`\nword=`) or an annotation value (`\nword\n`); files written
+                // before terms dropped the repeated key hold `\nkey\n` too, which the second matches.
+                conditions.append("(instr(terms, ?) > 0 OR instr(terms, ?) > 0)")
+                arguments.append("\n" + SpanRow.clean(word) + "=")
+                arguments.append("\n" + SpanRow.clean(word) + "\n")
             }
         }
         arguments.append(query.limit)

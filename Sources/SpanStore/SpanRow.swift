@@ -38,8 +38,6 @@ struct SpanRow: Sendable {
             terms.append(UInt8(ascii: "="))
             Self.appendCleaned(value, to: &terms)
             terms.append(10)
-            Self.appendCleaned(key, to: &terms)
-            terms.append(10)
         }
         for annotation in span.annotations {
             Self.appendCleaned(annotation.value, to: &terms)
