@@ -59,7 +59,10 @@ struct SpanRow: Sendable {
 
     /// Newlines separate terms, so they cannot appear inside one.
     static func clean(_ text: String) -> String {
-        text.utf8.contains(10) ? String(decoding: text.utf8.map { $0 == 10 ? 32 : $0 }, as: UTF8.self) : text
+        guard text.utf8.contains(10) else { return text }
+        var bytes: [UInt8] = []
+        appendCleaned(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func appendCleaned(_ text: String, to bytes: inout [UInt8]) {

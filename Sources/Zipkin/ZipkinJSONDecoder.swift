@@ -26,9 +26,9 @@ public struct ZipkinJSONDecoder: Sendable {
     public func decodeSpansWithSources(_ bytes: [UInt8]) throws(ZipkinDecodingError) -> (spans: [ZipkinSpan], sources: [Range<Int>]) {
         try bytes.withUnsafeBufferPointer { buffer throws(ZipkinDecodingError) in
             var reader = JSONByteReader(buffer)
-            var sources: [Range<Int>] = []
-            let spans = try reader.readSpanList(sources: &sources)
-            return (spans, sources)
+            var sources: [Range<Int>]? = []
+            let spans = try reader.readSpanList(recording: &sources)
+            return (spans, sources ?? [])
         }
     }
 
@@ -124,14 +124,8 @@ struct JSONByteReader {
         return try readSpanList(recording: &sources)
     }
 
-    mutating func readSpanList(sources: inout [Range<Int>]) throws(ZipkinDecodingError) -> [ZipkinSpan] {
-        var recording: [Range<Int>]? = []
-        defer { sources = recording ?? [] }
-        return try readSpanList(recording: &recording)
-    }
-
     /// `recording`, when not nil, receives each span object's byte range.
-    private mutating func readSpanList(recording: inout [Range<Int>]?) throws(ZipkinDecodingError) -> [ZipkinSpan] {
+    mutating func readSpanList(recording: inout [Range<Int>]?) throws(ZipkinDecodingError) -> [ZipkinSpan] {
         try expect(UInt8(ascii: "["), "'[' to open the span list")
         var spans: [ZipkinSpan] = []
         if try peek() == UInt8(ascii: "]") {
