@@ -65,16 +65,19 @@ struct BenchCollectorCommand: AsyncParsableCommand {
             print("warning: debug build; figures are only meaningful from `swift run -c release tracelab bench collector`")
         }
         var reports: [CollectorBenchmark.Report] = []
-        for name in url != nil ? ["external"] : storage == "both" ? ["memory", "sqlite"] : [storage] {
-            let path = (directory as NSString).appendingPathComponent("tracelab-bench-\(ProcessInfo.processInfo.processIdentifier).sqlite")
-            let store: CollectorConfiguration.Storage = name == "memory" ? .memory : .sqlite(path: path)
-            defer {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
+        let path = (directory as NSString).appendingPathComponent("tracelab-bench-\(ProcessInfo.processInfo.processIdentifier).sqlite")
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+        let targets: [CollectorBenchmark.Target] = if let url {
+            [.external(baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url)]
+        } else {
+            (storage == "both" ? ["memory", "sqlite"] : [storage]).map { .inProcess($0 == "memory" ? .memory : .sqlite(path: path)) }
+        }
+        for target in targets {
             let options = CollectorBenchmark.Options(
-                storage: store, ingestSpans: ingestSpans, storedSpans: storedSpans,
-                batchSize: batchSize, concurrency: concurrency, queries: queries,
-                externalURL: url.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
+                target: target, ingestSpans: ingestSpans, storedSpans: storedSpans,
+                batchSize: batchSize, concurrency: concurrency, queries: queries)
             let report = try await CollectorBenchmark(options: options, logger: logger).run()
             reports.append(report)
             if !json { print(Self.describe(report)) }

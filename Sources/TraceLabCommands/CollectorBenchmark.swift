@@ -17,16 +17,21 @@ import Zipkin
 /// both share the machine's cores; spans look like Envoy 1.40's (four spans per bookinfo
 /// hop pair, fifteen string tags, one annotation).
 struct CollectorBenchmark {
+    /// Which collector the benchmark measures.
+    enum Target {
+        /// One started in this process with this storage.
+        case inProcess(CollectorConfiguration.Storage)
+        /// One already running at this base URL (for example pinned to one core with taskset).
+        case external(baseURL: String)
+    }
+
     struct Options {
-        var storage: CollectorConfiguration.Storage
+        var target: Target
         var ingestSpans: Int
         var storedSpans: Int
         var batchSize: Int
         var concurrency: Int
         var queries: Int
-        /// Base URL of a collector already running (for example pinned to one core with
-        /// taskset); nil runs one in this process.
-        var externalURL: String? = nil
     }
 
     struct Report: Codable {
@@ -45,20 +50,28 @@ struct CollectorBenchmark {
     let logger: Logger
 
     func run() async throws -> Report {
-        if let externalURL = options.externalURL {
-            return try await measure(base: externalURL, storage: "external", stats: {
-                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: externalURL + "/api/tracelab/stats"), timeout: .seconds(30))
-                let body = try await response.body.collect(upTo: 1 << 20)
-                guard response.status == .ok else { throw BenchmarkError("GET \(externalURL)/api/tracelab/stats answered \(response.status.code)") }
-                return try JSONDecoder().decode(SpanStoreStats.self, from: Data(body.readableBytesView))
-            }, memoryPerSpan: { _ in nil })
+        switch options.target {
+        case .inProcess(let storage): try await runInProcess(storage: storage)
+        case .external(let baseURL): try await runExternal(baseURL: baseURL)
         }
+    }
+
+    private func runExternal(baseURL: String) async throws -> Report {
+        try await measure(base: baseURL, storage: "external", stats: {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: baseURL + "/api/tracelab/stats"), timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .ok else { throw BenchmarkError("GET \(baseURL)/api/tracelab/stats answered \(response.status.code)") }
+            return try JSONDecoder().decode(SpanStoreStats.self, from: Data(body.readableBytesView))
+        }, memoryPerSpan: { _ in nil })
+    }
+
+    private func runInProcess(storage: CollectorConfiguration.Storage) async throws -> Report {
         let baseline = Self.residentBytes()
-        let store = try makeSpanStore(configuration: CollectorConfiguration(storage: options.storage, maxSpans: options.storedSpans + options.ingestSpans + 10))
+        let store = try makeSpanStore(configuration: CollectorConfiguration(storage: storage, maxSpans: options.storedSpans + options.ingestSpans + 10))
         let port = Mutex<Int?>(nil)
         let ready = AsyncStream<Void>.makeStream()
         let app = buildCollectorApplication(
-            configuration: CollectorConfiguration(port: 0, storage: options.storage, maxBodyBytes: 64 << 20),
+            configuration: CollectorConfiguration(port: 0, storage: storage, maxBodyBytes: 64 << 20),
             store: store, logger: logger,
             onServerRunning: { channel in
                 port.withLock { $0 = channel.localAddress?.port }
@@ -70,8 +83,8 @@ struct CollectorBenchmark {
         for await _ in ready.stream { break }
         guard let bound = port.withLock({ $0 }) else { throw BenchmarkError("the collector did not report its port") }
         defer { Task { await group.triggerGracefulShutdown() } }
-        let report = try await measure(base: "http://127.0.0.1:\(bound)", storage: options.storage.description.hasPrefix("sqlite") ? "sqlite" : "memory", stats: { await store.stats() }, memoryPerSpan: { stats in
-            guard case .memory = options.storage, let baseline, let resident = Self.residentBytes(), stats.spans > 0 else { return nil }
+        let report = try await measure(base: "http://127.0.0.1:\(bound)", storage: storage.description.hasPrefix("sqlite") ? "sqlite" : "memory", stats: { await store.stats() }, memoryPerSpan: { stats in
+            guard case .memory = storage, let baseline, let resident = Self.residentBytes(), stats.spans > 0 else { return nil }
             return Double(resident - baseline) / Double(stats.spans)
         })
         await group.triggerGracefulShutdown()
