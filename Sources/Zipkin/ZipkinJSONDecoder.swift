@@ -58,6 +58,12 @@ struct JSONByteReader {
     // `String` there cost a retain and release each time (~3 % of decoding).
     var field: StaticString?
     var spanIndex: Int?
+    var recentTags = RecentTags()
+    /// The last local and remote endpoint objects read: where their JSON lies and what it
+    /// decoded to. The spans of a body mostly share them byte for byte, and comparing the
+    /// bytes is cheaper than decoding the same endpoint again.
+    var recentLocalEndpoint: (start: Int, count: Int, endpoint: ZipkinEndpoint?)?
+    var recentRemoteEndpoint: (start: Int, count: Int, endpoint: ZipkinEndpoint?)?
     static let maximumDepth = 64
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -95,7 +101,7 @@ struct JSONByteReader {
             return
         }
         let next = try peek()
-        guard next == byte else { throw error(.unexpectedByte(next, expected: "\(what)")) }
+        guard next == byte else { throw unexpectedByteError(next, expected: what) }
         offset += 1
     }
 
@@ -250,8 +256,53 @@ struct JSONByteReader {
         case traceId, id, parentId, name, kind, timestamp, duration, localEndpoint, remoteEndpoint, annotations, tags, debug, shared, unknown
     }
 
+    /// Consumes `literal` if the input continues with it. Compares words, not bytes: the
+    /// literals are field names with their closing quote and colon, at most 16 bytes.
+    @inline(__always)
+    mutating func consumeLiteral(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard offset + count <= bytes.count, let base = bytes.baseAddress else { return false }
+        let input = UnsafeRawPointer(base + offset)
+        let expected = UnsafeRawPointer(literal.utf8Start)
+        let equal: Bool
+        switch count {
+        case 8...16:
+            equal = input.loadUnaligned(as: UInt64.self) == expected.loadUnaligned(as: UInt64.self)
+                && input.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == expected.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            equal = input.loadUnaligned(as: UInt32.self) == expected.loadUnaligned(as: UInt32.self)
+                && input.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == expected.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+        default:
+            equal = matches(literal, offset, offset + count)
+        }
+        if equal { offset += count }
+        return equal
+    }
+
     /// Reads an object key and its ':' and classifies it without allocating for the known ones.
     mutating func readKey() throws(ZipkinDecodingError) -> SpanKey {
+        // Compact JSON names a field as `"traceId":`: recognise the common spellings by their
+        // bytes before scanning for the closing quote.
+        if offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+            switch bytes[offset + 1] {
+            case UInt8(ascii: "t"):
+                if consumeLiteral("\"traceId\":") { return .traceId }
+                if consumeLiteral("\"timestamp\":") { return .timestamp }
+                if consumeLiteral("\"tags\":") { return .tags }
+            case UInt8(ascii: "i"): if consumeLiteral("\"id\":") { return .id }
+            case UInt8(ascii: "p"): if consumeLiteral("\"parentId\":") { return .parentId }
+            case UInt8(ascii: "n"): if consumeLiteral("\"name\":") { return .name }
+            case UInt8(ascii: "k"): if consumeLiteral("\"kind\":") { return .kind }
+            case UInt8(ascii: "d"):
+                if consumeLiteral("\"duration\":") { return .duration }
+                if consumeLiteral("\"debug\":") { return .debug }
+            case UInt8(ascii: "l"): if consumeLiteral("\"localEndpoint\":") { return .localEndpoint }
+            case UInt8(ascii: "r"): if consumeLiteral("\"remoteEndpoint\":") { return .remoteEndpoint }
+            case UInt8(ascii: "a"): if consumeLiteral("\"annotations\":") { return .annotations }
+            case UInt8(ascii: "s"): if consumeLiteral("\"shared\":") { return .shared }
+            default: break
+            }
+        }
         let (start, end, escaped) = try readRawString(expecting: "a quoted field name")
         try expect(UInt8(ascii: ":"), "':' after a field name")
         if escaped { return .unknown }
@@ -320,14 +371,14 @@ struct JSONByteReader {
             throw error(.invalidField("trace id must be 1 to 32 lower-hex characters"), at: start)
         }
         if length <= 16 {
-            guard let low = HexParsing.lowerHex(bytes, start, length), let id = TraceID(low: low) else {
+            guard let low = HexCoding.parseLowerHex(bytes, from: start, count: length), let id = TraceID(low: low) else {
                 throw error(.invalidField("trace id '\(text(start, end))' is not non-zero lower-hex"), at: start)
             }
             return id
         }
         let highLength = length - 16
-        guard let high = HexParsing.lowerHex(bytes, start, highLength),
-              let low = HexParsing.lowerHex(bytes, start + highLength, 16),
+        guard let high = HexCoding.parseLowerHex(bytes, from: start, count: highLength),
+              let low = HexCoding.parseLowerHex(bytes, from: start + highLength, count: 16),
               let id = TraceID(high: high, low: low) else {
             throw error(.invalidField("trace id '\(text(start, end))' is not non-zero lower-hex"), at: start)
         }
@@ -338,7 +389,7 @@ struct JSONByteReader {
         if allowNull, try consumeNull() { return nil }
         let (start, end, escaped) = try readRawString(expecting: "a hex span id")
         let length = end - start
-        guard !escaped, length >= 1, length <= 16, let value = HexParsing.lowerHex(bytes, start, length) else {
+        guard !escaped, length >= 1, length <= 16, let value = HexCoding.parseLowerHex(bytes, from: start, count: length) else {
             throw error(.invalidField("\(field.map { "\($0)" } ?? "id") '\(text(start, end))' must be 1 to 16 lower-hex characters"), at: start)
         }
         if let id = SpanID(value) { return id }
@@ -357,9 +408,42 @@ struct JSONByteReader {
 
     mutating func readEndpoint(isRemote: Bool) throws(ZipkinDecodingError) -> ZipkinEndpoint? {
         if try consumeNull() { return nil }
+        // An object identical to the last one, through its closing brace, decodes the same.
+        if let recent = isRemote ? recentRemoteEndpoint : recentLocalEndpoint,
+           bytesEqual(recent.start, offset, count: recent.count) {
+            offset += recent.count
+            return recent.endpoint
+        }
+        let objectStart = offset
+        let endpoint = try readEndpointObject(isRemote: isRemote)
+        let recent = (start: objectStart, count: offset - objectStart, endpoint: endpoint)
+        if isRemote { recentRemoteEndpoint = recent } else { recentLocalEndpoint = recent }
+        return endpoint
+    }
+
+    /// Whether the `count` bytes at `first` equal those at `second` (all within the input).
+    func bytesEqual(_ first: Int, _ second: Int, count: Int) -> Bool {
+        guard second + count <= bytes.count, let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= count {
+            if raw.loadUnaligned(fromByteOffset: first + index, as: UInt64.self) != raw.loadUnaligned(fromByteOffset: second + index, as: UInt64.self) {
+                return false
+            }
+            index += 8
+        }
+        while index < count {
+            if base[first + index] != base[second + index] { return false }
+            index += 1
+        }
+        return true
+    }
+
+    mutating func readEndpointObject(isRemote: Bool) throws(ZipkinDecodingError) -> ZipkinEndpoint? {
         let outerField = field
         try expect(UInt8(ascii: "{"), "'{' to open an endpoint")
         var serviceName: String?
+        var serviceNameIsLowercase = false
         var ipv4: String?
         var ipv6: String?
         var port: UInt16?
@@ -368,12 +452,31 @@ struct JSONByteReader {
             return nil
         }
         while true {
-            let (start, end, escaped) = try readRawString(expecting: "a quoted field name")
-            try expect(UInt8(ascii: ":"), "':' after a field name")
-            switch escaped ? nil : EndpointKey(bytes, start, end) {
+            let key: EndpointKey?
+            if consumeLiteral("\"serviceName\":") {
+                key = .serviceName
+            } else if consumeLiteral("\"ipv4\":") {
+                key = .ipv4
+            } else if consumeLiteral("\"port\":") {
+                key = .port
+            } else {
+                let (start, end, escaped) = try readRawString(expecting: "a quoted field name")
+                try expect(UInt8(ascii: ":"), "':' after a field name")
+                key = escaped ? nil : EndpointKey(bytes, start, end)
+            }
+            switch key {
             case .serviceName?:
                 field = isRemote ? "remoteEndpoint.serviceName" : "localEndpoint.serviceName"
-                serviceName = try readOptionalString()
+                if try !consumeNull() {
+                    let (start, end, escaped) = try readRawString(expecting: "a string")
+                    if escaped {
+                        serviceName = try unescape(start, end)
+                        serviceNameIsLowercase = false
+                    } else {
+                        serviceName = text(start, end, limit: nil)
+                        serviceNameIsLowercase = !bytes[start..<end].contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 }
+                    }
+                }
             case .ipv4?:
                 field = isRemote ? "remoteEndpoint.ipv4" : "localEndpoint.ipv4"
                 ipv4 = try readOptionalString()
@@ -398,7 +501,9 @@ struct JSONByteReader {
                 throw error(.unexpectedByte(next, expected: "',' or '}' in an endpoint"), at: offset - 1)
             }
         }
-        let endpoint = ZipkinEndpoint(serviceName: serviceName, ipv4: ipv4, ipv6: ipv6, port: port)
+        let endpoint = serviceNameIsLowercase
+            ? ZipkinEndpoint(lowercaseServiceName: serviceName, ipv4: ipv4, ipv6: ipv6, port: port)
+            : ZipkinEndpoint(serviceName: serviceName, ipv4: ipv4, ipv6: ipv6, port: port)
         return endpoint.isEmpty ? nil : endpoint
     }
 
@@ -417,14 +522,20 @@ struct JSONByteReader {
             var value: String?
             if try peek() != UInt8(ascii: "}") {
                 while true {
-                    let (keyStart, keyEnd, escaped) = try readRawString(expecting: "a quoted field name")
-                    try expect(UInt8(ascii: ":"), "':' after a field name")
-                    if !escaped && matches("timestamp", keyStart, keyEnd) {
+                    if consumeLiteral("\"timestamp\":") {
                         timestamp = try readOptionalMicroseconds()
-                    } else if !escaped && matches("value", keyStart, keyEnd) {
+                    } else if consumeLiteral("\"value\":") {
                         value = try readOptionalString()
                     } else {
-                        try skipValue(depth: 3)
+                        let (keyStart, keyEnd, escaped) = try readRawString(expecting: "a quoted field name")
+                        try expect(UInt8(ascii: ":"), "':' after a field name")
+                        if !escaped && matches("timestamp", keyStart, keyEnd) {
+                            timestamp = try readOptionalMicroseconds()
+                        } else if !escaped && matches("value", keyStart, keyEnd) {
+                            value = try readOptionalString()
+                        } else {
+                            try skipValue(depth: 3)
+                        }
                     }
                     let next = try peek()
                     if next == UInt8(ascii: "}") { break }
@@ -459,20 +570,77 @@ struct JSONByteReader {
         }
         // Envoy sends ~15 tags, OpenTelemetry ~12: one allocation instead of several resizes.
         tags.reserveCapacity(16)
-        var keysSeen: UInt64 = 0
+        // Which keys were read already, to append a new key without scanning the tags for an
+        // earlier value: one exact bit per known key, and for other keys a one-word filter
+        // over (length, last byte), where a hit only costs the scan. An escaped key may spell
+        // any other, so after one every key is checked by the scan.
+        var knownKeysSeen: UInt64 = 0
+        var otherKeysSeen: UInt64 = 0
+        var sawEscapedKey = false
+        let knownKeys = KnownTagKeys.table
+        let quote = UInt8(ascii: "\"")
+        // The last known key read; other keys do not count, so a key that only some spans
+        // carry does not break the prediction for the keys after it.
+        var previousKnownKey = RecentTags.start
         while true {
-            let (keyStart, keyEnd, keyEscaped) = try readRawString(expecting: "a quoted tag name")
-            let key = keyEscaped ? try unescape(keyStart, keyEnd) : KnownTagKeys.lookup(bytes, keyStart, keyEnd) ?? text(keyStart, keyEnd, limit: nil)
-            // A one-word filter over (length, last byte) of the keys read so far: a key that
-            // misses it is new and is appended without scanning the tags for a duplicate.
-            let signature: UInt64 = keyEnd > keyStart ? 1 << UInt64(((keyEnd - keyStart) &* 7 &+ Int(bytes[keyEnd - 1])) & 63) : 1
-            let isNew = !keyEscaped && keysSeen & signature == 0
-            keysSeen |= signature
+            let key: String
+            var isNew: Bool
+            var knownKey: Int?
+            if let predicted = recentTags.predictedKey(after: previousKnownKey),
+               offset < bytes.count, bytes[offset] == quote,
+               knownKeys.spells(predicted, bytes, at: offset + 1),
+               offset + 1 + knownKeys.fingerprints[predicted].length < bytes.count,
+               bytes[offset + 1 + knownKeys.fingerprints[predicted].length] == quote {
+                // The key that followed the previous one in the last span, spelled right here.
+                key = knownKeys.keys[predicted]
+                knownKey = predicted
+                isNew = true
+                offset += knownKeys.fingerprints[predicted].length + 2
+            } else {
+                let (keyStart, keyEnd, keyEscaped) = try readRawString(expecting: "a quoted tag name")
+                isNew = true
+                if keyEscaped {
+                    key = try unescape(keyStart, keyEnd)
+                    sawEscapedKey = true
+                } else if let number = knownKeys.lookup(bytes, keyStart, keyEnd) {
+                    key = knownKeys.keys[number]
+                    knownKey = number
+                } else {
+                    key = text(keyStart, keyEnd, limit: nil)
+                    let bit: UInt64 = keyEnd > keyStart ? 1 << UInt64(((keyEnd - keyStart) &* 7 &+ Int(bytes[keyEnd - 1])) & 63) : 1
+                    isNew = otherKeysSeen & bit == 0
+                    otherKeysSeen |= bit
+                }
+            }
+            if let knownKey {
+                let bit: UInt64 = 1 << UInt64(knownKey)
+                isNew = knownKeysSeen & bit == 0
+                knownKeysSeen |= bit
+                recentTags.learn(knownKey, after: previousKnownKey)
+                previousKnownKey = knownKey
+            }
+            if sawEscapedKey { isNew = false }
             try expect(UInt8(ascii: ":"), "':' after a tag name")
             let next = try peek()
             switch next {
-            case UInt8(ascii: "\""):
-                tags.set(key, try readString(expecting: "a tag value"), isNew: isNew)
+            case quote:
+                let value: String
+                if let knownKey, let recent = recentTags.value(ofKey: knownKey, ifSpelledIn: bytes, at: offset + 1),
+                   offset + 1 + recent.length < bytes.count, bytes[offset + 1 + recent.length] == quote {
+                    // The value this key had last time, spelled right here.
+                    value = recent.string
+                    offset += recent.length + 2
+                } else {
+                    let (start, end, escaped) = try readRawString(expecting: "a tag value")
+                    if escaped {
+                        value = try unescape(start, end)
+                    } else if let knownKey, end - start <= ByteRunFingerprint.exactLength {
+                        value = recentTags.value(ofKey: knownKey, bytes, start, end)
+                    } else {
+                        value = text(start, end, limit: nil)
+                    }
+                }
+                tags.set(key, value, isNew: isNew)
             case UInt8(ascii: "t"):
                 try expectLiteral("true")
                 tags.set(key, "true", isNew: isNew)
@@ -517,6 +685,18 @@ struct JSONByteReader {
         let start = offset
         var value: UInt64 = 0
         var digits = 0
+        // Eight digits per step while there are eight (an epoch timestamp has sixteen).
+        if let base = bytes.baseAddress {
+            while offset + 8 <= bytes.count,
+                  let eight = JSONByteReader.eightDigits(UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))) {
+                let (multiplied, overflow1) = value.multipliedReportingOverflow(by: 100_000_000)
+                let (added, overflow2) = multiplied.addingReportingOverflow(eight)
+                if overflow1 || overflow2 { throw error(.invalidNumber(text(start, offset + 8)), at: start) }
+                value = added
+                digits += 8
+                offset += 8
+            }
+        }
         while offset < bytes.count, bytes[offset] >= UInt8(ascii: "0"), bytes[offset] <= UInt8(ascii: "9") {
             let (multiplied, overflow1) = value.multipliedReportingOverflow(by: 10)
             let (added, overflow2) = multiplied.addingReportingOverflow(UInt64(bytes[offset] - UInt8(ascii: "0")))
@@ -540,6 +720,20 @@ struct JSONByteReader {
         return value
     }
 
+    /// The value of eight ASCII digits loaded little-endian (first digit in the lowest byte),
+    /// or nil if any byte is not a digit (Lemire's SWAR method).
+    @inline(__always)
+    static func eightDigits(_ word: UInt64) -> UInt64? {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        // A digit is 0x30…0x39: high nibble 3, and adding 6 keeps it 3.
+        guard (word & highNibbles) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4) == 0x3333_3333_3333_3333 else { return nil }
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10) &+ (value >> 8)
+        let pairs = value & 0x0000_00FF_0000_00FF
+        let nextPairs = (value >> 16) & 0x0000_00FF_0000_00FF
+        return (pairs &* (100 + (1_000_000 << 32)) &+ nextPairs &* (1 + (10_000 << 32))) >> 32
+    }
+
     mutating func readOptionalString() throws(ZipkinDecodingError) -> String? {
         if try consumeNull() { return nil }
         return try readString(expecting: "a string")
@@ -560,7 +754,7 @@ struct JSONByteReader {
     /// such byte, so plain runs (URLs, UUIDs: most of a span) cost a few instructions per word.
     mutating func readRawString(expecting what: StaticString) throws(ZipkinDecodingError) -> (start: Int, end: Int, escaped: Bool) {
         let next = try peek()
-        guard next == UInt8(ascii: "\"") else { throw error(.unexpectedByte(next, expected: "\(what)")) }
+        guard next == UInt8(ascii: "\"") else { throw unexpectedByteError(next, expected: what) }
         offset += 1
         let start = offset
         var escaped = false
@@ -597,8 +791,20 @@ struct JSONByteReader {
                 offset += 2
                 continue
             }
-            throw error(.invalidString("control character 0x\(String(byte, radix: 16)) must be escaped"))
+            throw controlCharacterError(byte)
         }
+    }
+
+    // The error paths of the hot readers, out of line so their string building does not
+    // weigh on the frame and code of every call.
+    @inline(never)
+    func unexpectedByteError(_ byte: UInt8, expected: StaticString) -> ZipkinDecodingError {
+        error(.unexpectedByte(byte, expected: "\(expected)"))
+    }
+
+    @inline(never)
+    func controlCharacterError(_ byte: UInt8) -> ZipkinDecodingError {
+        error(.invalidString("control character 0x\(String(byte, radix: 16)) must be escaped"))
     }
 
     func unescape(_ start: Int, _ end: Int) throws(ZipkinDecodingError) -> String {
@@ -717,23 +923,5 @@ struct JSONByteReader {
         default:
             throw error(.unexpectedByte(next, expected: "a JSON value"))
         }
-    }
-}
-
-enum HexParsing {
-    @inline(__always)
-    static func lowerHex(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> UInt64? {
-        var value: UInt64 = 0
-        for index in start..<(start + count) {
-            let byte = bytes[index]
-            let digit: UInt64
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte &- UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte &- UInt8(ascii: "a") &+ 10)
-            default: return nil
-            }
-            value = value << 4 | digit
-        }
-        return value
     }
 }

@@ -82,6 +82,15 @@ public struct ZipkinEndpoint: Hashable, Sendable {
         self.port = port.flatMap { $0 == 0 ? nil : $0 }
     }
 
+    /// For a decoder that has checked the name's bytes: no upper case, no non-ASCII, so
+    /// there is nothing to lower-case.
+    init(lowercaseServiceName serviceName: String?, ipv4: String?, ipv6: String?, port: UInt16?) {
+        self.serviceName = serviceName.flatMap { $0.isEmpty ? nil : $0 }
+        self.ipv4 = ipv4
+        self.ipv6 = ipv6
+        self.port = port.flatMap { $0 == 0 ? nil : $0 }
+    }
+
     public var isEmpty: Bool { serviceName == nil && ipv4 == nil && ipv6 == nil && port == nil }
 }
 

@@ -67,7 +67,7 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
     /// Sets a decoded tag; `isNew` (the decoder's filter says the key was not read before)
     /// skips the search for an earlier value.
     @inline(__always)
-    mutating func set(_ key: String, _ value: String, isNew: Bool) {
+    mutating func set(_ key: consuming String, _ value: consuming String, isNew: Bool) {
         if isNew {
             storage.append((key: key, value: value))
         } else {

@@ -1,6 +1,6 @@
 import Testing
 import TraceContext
-import Zipkin
+@testable import Zipkin
 
 /// What real tracers send that a strict reading of the API would refuse, and the decoder
 /// accepts on purpose.
@@ -102,6 +102,53 @@ struct ZipkinLenientDecodingTests {
         let span = try #require(try decoder.decodeSpans(#"[{"traceId":"1","id":"2","name":"a\"b\\c\/d\n\t\u00e9\ud83d\ude00","tags":{"k\u0031":"\b\f\r"}}]"#).first)
         #expect(span.name == "a\"b\\c/d\n\té😀")
         #expect(span.tags == ["k1": "\u{8}\u{C}\r"])
+    }
+
+    @Test("a repeated tag key keeps one tag with the last value, however the key is spelled", arguments: [
+        // known keys, other keys, and escaped spellings of both before and after the plain one
+        #"{"http.method":"GET","x":"1","http.method":"POST"}"#,
+        #"{"x":"2","http.method":"GET","x":"1","http.method":"POST"}"#,
+        #"{"http\u002emethod":"GET","http.method":"POST","x":"1"}"#,
+        #"{"http.method":"GET","x":"1","\u0068ttp.method":"POST"}"#,
+        #"{"\u0078":"0","x":"1","http.method":"POST","x":"1"}"#,
+        #"{"guid:x-request-id":"a","upstream_cluster.name":"b","guid:x-request-id":"c","x":"1","http.method":"POST","upstream_cluster.name":"b"}"#,
+    ])
+    func repeatedTagKeys(tags: String) throws {
+        let span = try #require(try decoder.decodeSpans(#"[{"traceId":"1","id":"2","tags":"# + tags + "}]").first)
+        #expect(Set(span.tags.keys).count == span.tags.count, "\(span.tags)")
+        #expect(span.tags["http.method"] == "POST")
+        #expect(span.tags["x"] == "1")
+    }
+
+    @Test("known tag keys decode to themselves, and near misses stay other keys")
+    func knownTagKeys() throws {
+        for key in KnownTagKeys.keys {
+            let nearMisses = [key + "x", String(key.dropLast()), "x" + key.dropFirst(), String(key.dropLast()) + "x"]
+            for spelling in [key] + nearMisses {
+                let span = try #require(try decoder.decodeSpans(#"[{"traceId":"1","id":"2","tags":{""# + spelling + #"":"v"}}]"#).first)
+                #expect(span.tags.keys == [spelling])
+            }
+        }
+    }
+
+    @Test("microsecond numbers of every length are read exactly, up to UInt64.max")
+    func microsecondsOfEveryLength() throws {
+        var values: [UInt64] = [1, 9, 10, 99_999_999, 100_000_000, 1_795_369_411_775_384, UInt64.max, UInt64.max - 1]
+        var value: UInt64 = 1
+        for _ in 0..<19 {
+            value *= 10
+            values += [value, value - 1, value + value / 3]
+        }
+        for value in values {
+            // Followed by a byte that is not a digit, and by the end of the object right away.
+            for spelling in [#"{"traceId":"1","id":"2","timestamp":\#(value),"duration":7}"#, #"{"traceId":"1","id":"2","duration":7,"timestamp":\#(value)}"#] {
+                let span = try decoder.decodeSpan(Array(spelling.utf8))
+                #expect(span.timestamp == value, "\(spelling)")
+            }
+        }
+        for tooLarge in ["18446744073709551616", "99999999999999999999", "100000000000000000000000"] {
+            #expect(throws: ZipkinDecodingError.self) { try decoder.decodeSpan(Array(#"{"traceId":"1","id":"2","timestamp":\#(tooLarge)}"#.utf8)) }
+        }
     }
 
     @Test("a single span object decodes with decodeSpan")
