@@ -80,8 +80,15 @@ public struct ServiceCommand: AsyncParsableCommand {
             directRoutes: try Self.parseDirectRoutes(direct)
         )
         let logger = Logger(label: "tracelab.service.\(name.rawValue)")
-        let application = try buildServiceApplication(configuration: configuration, logger: logger)
-        try await application.runService()
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .labService)
+        do {
+            let application = try buildServiceApplication(configuration: configuration, httpClient: httpClient, logger: logger)
+            try await application.runService()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
     }
 
     static func parseDirectRoutes(_ values: [String]) throws -> [ServiceName: [HostPort]] {
