@@ -43,14 +43,17 @@ public struct OverheadReport: Hashable, Sendable, Codable {
     /// Services called per request, entry included: a hop is one call, through the caller's
     /// and the callee's sidecars (the entry only through one).
     public var hopsPerRequest: Double
+    /// How many times each setup ran, in turn with the others; a row pools its runs.
+    public var rounds: Int
     public var setups: [Setup]
 
-    public init(lab: String, rate: Double, durationSeconds: Double, connections: Int, hopsPerRequest: Double, setups: [Setup]) {
+    public init(lab: String, rate: Double, durationSeconds: Double, connections: Int, hopsPerRequest: Double, rounds: Int = 1, setups: [Setup]) {
         self.lab = lab
         self.rate = rate
         self.durationSeconds = durationSeconds
         self.connections = connections
         self.hopsPerRequest = hopsPerRequest
+        self.rounds = rounds
         self.setups = setups
     }
 
@@ -64,7 +67,8 @@ public struct OverheadReport: Hashable, Sendable, Codable {
     }
 
     public func table() -> String {
-        var lines = ["tracelab bench overhead: \(lab) lab, \(formatted(rate, 0)) req/s offered for \(formatted(durationSeconds, 0)) s over \(connections) connections, \(formatted(hopsPerRequest, 2)) hops per request",
+        let runs = rounds > 1 ? ", \(rounds) rounds of every setup in turn, each row pooling its rounds" : ""
+        var lines = ["tracelab bench overhead: \(lab) lab, \(formatted(rate, 0)) req/s offered for \(formatted(durationSeconds, 0)) s over \(connections) connections, \(formatted(hopsPerRequest, 2)) hops per request\(runs)",
                      ""]
         let header = ["setup", "req/s", "failed", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "+p50/hop", "+p99/hop", "CPU s/1k app", "proxy", "collector", "RSS MB app", "proxy", "spans sent", "dropped"]
         var rows: [[String]] = [header]

@@ -34,6 +34,9 @@ struct BenchOverheadCommand: AsyncParsableCommand {
     @Option(help: "Seconds of unmeasured load before each measurement.")
     var warmUp: Double = 2
 
+    @Option(help: "Run every setup this many times, in turn with the others, and pool each setup's runs: on a shared machine, neighbours slow down whole seconds at a time, and a setup measured once can land in such a stretch.")
+    var rounds: Int = 1
+
     @Option(help: "Write the latency-by-percentile plot here (SVG).")
     var svg: String?
 
@@ -46,6 +49,7 @@ struct BenchOverheadCommand: AsyncParsableCommand {
         guard rate >= 1, rate <= 20_000 else { throw ValidationError("--rate must be 1…20000 requests per second") }
         guard (1...1024).contains(connections) else { throw ValidationError("--connections must be 1…1024") }
         guard warmUp >= 0, warmUp <= 60 else { throw ValidationError("--warm-up must be 0…60 seconds") }
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1…20") }
     }
 
     func run() async throws {
@@ -59,17 +63,24 @@ struct BenchOverheadCommand: AsyncParsableCommand {
             lab: labName, rate: rate, duration: .milliseconds(Int64(duration * 1000)), warmUp: .milliseconds(Int64(warmUp * 1000)),
             connections: connections, executable: try LabRunnerConfiguration.currentExecutable(), logger: logger
         )
+        var runs = Array(repeating: [OverheadRun](), count: OverheadBenchmark.setups.count)
+        for round in 1...rounds {
+            for (index, setup) in OverheadBenchmark.setups.enumerated() {
+                let run = try await benchmark.measure(setup) { line in
+                    if !json { FileHandle.standardError.write(Data("  \(rounds > 1 ? "round \(round)/\(rounds), " : "")\(line)\n".utf8)) }
+                }
+                runs[index].append(run)
+            }
+        }
         var rows: [OverheadReport.Setup] = []
         var series: [(name: String, latency: LatencyDistribution)] = []
-        for setup in OverheadBenchmark.setups {
-            let (row, latency) = try await benchmark.measure(setup) { line in
-                if !json { FileHandle.standardError.write(Data("  \(line)\n".utf8)) }
-            }
+        for (index, setup) in OverheadBenchmark.setups.enumerated() {
+            let row = OverheadReport.Setup(name: setup.name, pooling: runs[index])
             rows.append(row)
-            series.append((setup.name, latency))
+            series.append((setup.name, LatencyDistribution(microseconds: runs[index].flatMap(\.latencies))))
         }
         let report = OverheadReport(lab: lab, rate: rate, durationSeconds: duration, connections: connections,
-                                    hopsPerRequest: OverheadBenchmark.hopsPerRequest(labName), setups: rows)
+                                    hopsPerRequest: OverheadBenchmark.hopsPerRequest(labName), rounds: rounds, setups: rows)
         if let svg {
             let plot = LatencyPlot(title: "TraceLab overhead: \(lab) lab at \(Int(rate)) req/s", series: series)
             try plot.svg().write(toFile: svg, atomically: true, encoding: .utf8)

@@ -42,8 +42,8 @@ struct OverheadBenchmark {
         Setup(name: OverheadReport.collectorDown, sidecars: true, tracing: true, sampling: 1, collectorDown: true),
     ]
 
-    /// One setup's row and its latencies (for the plot).
-    func measure(_ setup: Setup, progress: (String) -> Void) async throws -> (OverheadReport.Setup, LatencyDistribution) {
+    /// One run of a setup on a fresh lab.
+    func measure(_ setup: Setup, progress: (String) -> Void) async throws -> OverheadRun {
         var configuration = LabConfiguration(selection: lab == .bookinfo ? .bookinfo : .chain, sampling: setup.sampling)
         configuration.sidecars = setup.sidecars
         configuration.tracing = setup.tracing
@@ -68,7 +68,7 @@ struct OverheadBenchmark {
         }
     }
 
-    private func load(_ setup: Setup, on running: RunningLab, progress: (String) -> Void) async throws -> (OverheadReport.Setup, LatencyDistribution) {
+    private func load(_ setup: Setup, on running: RunningLab, progress: (String) -> Void) async throws -> OverheadRun {
         guard let entry = running.entryURL(of: lab) else { throw BenchCommandError(message: "the lab has no \(lab) entry") }
         if setup.collectorDown, let collector = running.state.processes.first(where: { $0.role == .collector }) {
             kill(collector.pid, SIGKILL)
@@ -87,7 +87,7 @@ struct OverheadBenchmark {
     }
 
     private func load(_ setup: Setup, on running: RunningLab, entry: String, client: HTTPClient,
-                      progress: (String) -> Void) async throws -> (OverheadReport.Setup, LatencyDistribution) {
+                      progress: (String) -> Void) async throws -> OverheadRun {
         progress("\(setup.name): warming up")
         _ = await OpenModelLoad(rate: rate, duration: warmUp, connections: connections).run(OpenModelLoad.timedGet(entry, client: client))
         let processes = running.state.processes.filter { ProcessControl.isRunning($0.pid) }
@@ -110,17 +110,11 @@ struct OverheadBenchmark {
                 rss[kind, default: []].append(Double(bytes) / 1_048_576)
             }
         }
-        let completed = max(outcome.results.count, 1)
-        let latency = LatencyDistribution(microseconds: outcome.results)
-        let row = OverheadReport.Setup(
-            name: setup.name, requests: outcome.results.count + outcome.failures, failed: outcome.failures,
-            achievedRate: Double(outcome.results.count) / outcome.elapsedSeconds,
-            latency: latency,
-            cpuSecondsPer1k: cpu.mapValues { $0 / Double(completed) * 1000 },
-            rssMegabytes: rss.mapValues { $0.reduce(0, +) / Double($0.count) },
+        return OverheadRun(
+            latencies: outcome.results, failures: outcome.failures, elapsedSeconds: outcome.elapsedSeconds,
+            cpuSeconds: cpu, rssMegabytes: rss,
             spansReported: spansAfter.reported - spansBefore.reported, spansDropped: spansAfter.dropped - spansBefore.dropped
         )
-        return (row, latency)
     }
 
     static func kind(_ role: LabRole) -> String {

@@ -38,6 +38,24 @@ struct OverheadReportTests {
         #expect(report.table().contains("sampling 100 %"))
     }
 
+    @Test("a row pools its rounds: percentiles over every request, CPU per request of all rounds")
+    func pooling() {
+        let fast = OverheadRun(latencies: Array(repeating: 1000, count: 90), failures: 1, elapsedSeconds: 1,
+                               cpuSeconds: ["app": 0.09, "proxy": 0.18], rssMegabytes: ["app": [20, 22]], spansReported: 90, spansDropped: 0)
+        let slow = OverheadRun(latencies: Array(repeating: 9000, count: 10), failures: 0, elapsedSeconds: 1,
+                               cpuSeconds: ["app": 0.01], rssMegabytes: ["app": [24]], spansReported: 10, spansDropped: 2)
+        let row = OverheadReport.Setup(name: "pooled", pooling: [fast, slow])
+        #expect(row.requests == 101 && row.failed == 1)
+        #expect(row.achievedRate == 50)
+        #expect(row.p50 == 1 && row.p90 == 1 && row.p99 == 9)
+        #expect(abs((row.cpuSecondsPer1k["app"] ?? 0) - 1.0) < 1e-9)
+        #expect(abs((row.cpuSecondsPer1k["proxy"] ?? 0) - 1.8) < 1e-9)
+        #expect(row.rssMegabytes["app"] == 22)
+        #expect(row.spansReported == 100 && row.spansDropped == 2)
+        let report = OverheadReport(lab: "chain", rate: 50, durationSeconds: 1, connections: 8, hopsPerRequest: 3, rounds: 2, setups: [row])
+        #expect(report.table().contains("2 rounds of every setup in turn"))
+    }
+
     @Test("the plot draws one line per setup with a legend")
     func plot() {
         let svg = LatencyPlot(title: "t <x>", series: [
