@@ -281,8 +281,9 @@ struct JSONByteReader {
 
     /// Reads an object key and its ':' and classifies it without allocating for the known ones.
     mutating func readKey() throws(ZipkinDecodingError) -> SpanKey {
-        // Compact JSON names a field as `"traceId":`: recognise the common spellings by their
-        // bytes before scanning for the closing quote.
+        // Tracers name a field as `"traceId":` (pretty printers indent before it): recognise
+        // the common spellings by their bytes before scanning for the closing quote.
+        skipWhitespace()
         if offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
             switch bytes[offset + 1] {
             case UInt8(ascii: "t"):
@@ -453,6 +454,7 @@ struct JSONByteReader {
         }
         while true {
             let key: EndpointKey?
+            skipWhitespace()
             if consumeLiteral("\"serviceName\":") {
                 key = .serviceName
             } else if consumeLiteral("\"ipv4\":") {
@@ -522,6 +524,7 @@ struct JSONByteReader {
             var value: String?
             if try peek() != UInt8(ascii: "}") {
                 while true {
+                    skipWhitespace()
                     if consumeLiteral("\"timestamp\":") {
                         timestamp = try readOptionalMicroseconds()
                     } else if consumeLiteral("\"value\":") {
@@ -586,6 +589,7 @@ struct JSONByteReader {
             let key: String
             var isNew: Bool
             var knownKey: Int?
+            skipWhitespace()
             if let predicted = recentTags.predictedKey(after: previousKnownKey),
                offset < bytes.count, bytes[offset] == quote,
                knownKeys.spells(predicted, bytes, at: offset + 1),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TraceContext
 import Zipkin
@@ -33,7 +34,7 @@ struct ZipkinBatchDecodingTests {
         }
         return ZipkinSpan(
             traceID: .random(is128Bit: generator.next() % 2 == 0, using: &generator), id: .random(using: &generator),
-            name: "get", kind: .client, timestamp: 1_795_369_411_775_384, duration: generator.next() % 1000 + 1,
+            name: ["get", "post", "get /a", "get /b", "", "GET", "a much longer operation name"].randomElement(using: &generator), kind: .client, timestamp: 1_795_369_411_775_384, duration: generator.next() % 1000 + 1,
             localEndpoint: endpoint(using: &generator), remoteEndpoint: endpoint(using: &generator), tags: tags)
     }
 
@@ -44,6 +45,9 @@ struct ZipkinBatchDecodingTests {
         let body = ZipkinJSONEncoder().encode(spans)
         let decoded = try ZipkinJSONDecoder().decodeSpans(body)
         #expect(decoded == spans)
+        // The same batch as a pretty printer writes it (OpenTelemetry's Python exporter indents).
+        let pretty = try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: Data(body)), options: [.prettyPrinted])
+        #expect(try ZipkinJSONDecoder().decodeSpans(Array(pretty)) == spans)
         for span in spans {
             let alone = try ZipkinJSONDecoder().decodeSpans(ZipkinJSONEncoder().encode([span]))
             #expect(alone == [span])
