@@ -175,13 +175,17 @@ let package = Package(
         // MARK: command line (only executables and this layer parse options)
         .target(name: "StandardErrorLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         // One target per process role, so each role's executable links only what it runs.
+        // C: sets the Swift runtime's global-enqueue hook, which `dlsym` cannot see in the static binaries.
+        .target(name: "ConcurrencyEnqueueHook"),
         .target(
             name: "ServiceCommandLine",
             dependencies: [
-                "LabServices", "LabModel", "Zipkin", "StandardErrorLogging",
+                "LabServices", "LabModel", "Zipkin", "StandardErrorLogging", "ConcurrencyEnqueueHook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(

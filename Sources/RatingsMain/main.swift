@@ -4,4 +4,5 @@ import Foundation
 import ServiceCommandLine
 
 // A binary that links only the lab services.
+ServiceCommand.runConcurrencyOnEventLoops()
 await ServiceCommand.main(service: "ratings")

@@ -2,6 +2,7 @@
 // here records the static Foundation's link dependencies (CoreFoundation, ICU) in this object.
 import Dispatch
 import Foundation
+import ServiceCommandLine
 import TraceLabCommands
 
 // The command runs on the global executor while the main thread waits. With an async top-level
@@ -10,6 +11,11 @@ import TraceLabCommands
 // main actor or the main queue.
 // `main(role: [])`, not `main(nil)`: the latter resolves to ArgumentParser's synchronous
 // entry, which refuses an async root command.
+// A lab service runs its tasks on NIO's event loops (`runConcurrencyOnEventLoops`), set before
+// the first task starts.
+if CommandLine.arguments.dropFirst().first == "service" {
+    ServiceCommand.runConcurrencyOnEventLoops()
+}
 let finished = DispatchSemaphore(value: 0)
 Task.detached {
     await TraceLabCommand.main(role: [])
