@@ -363,6 +363,10 @@ struct JSONByteReader {
         }
     }
 
+    enum AnnotationKey {
+        case timestamp, value
+    }
+
     // MARK: ids
 
     mutating func readTraceID() throws(ZipkinDecodingError) -> TraceID {
@@ -476,7 +480,7 @@ struct JSONByteReader {
                         serviceNameIsLowercase = false
                     } else {
                         serviceName = text(start, end, limit: nil)
-                        serviceNameIsLowercase = !bytes[start..<end].contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 }
+                        serviceNameIsLowercase = ZipkinEndpoint.isLowercase(bytes[start..<end])
                     }
                 }
             case .ipv4?:
@@ -524,21 +528,24 @@ struct JSONByteReader {
             var value: String?
             if try peek() != UInt8(ascii: "}") {
                 while true {
+                    let key: AnnotationKey?
                     skipWhitespace()
                     if consumeLiteral("\"timestamp\":") {
-                        timestamp = try readOptionalMicroseconds()
+                        key = .timestamp
                     } else if consumeLiteral("\"value\":") {
-                        value = try readOptionalString()
+                        key = .value
                     } else {
                         let (keyStart, keyEnd, escaped) = try readRawString(expecting: "a quoted field name")
                         try expect(UInt8(ascii: ":"), "':' after a field name")
-                        if !escaped && matches("timestamp", keyStart, keyEnd) {
-                            timestamp = try readOptionalMicroseconds()
-                        } else if !escaped && matches("value", keyStart, keyEnd) {
-                            value = try readOptionalString()
-                        } else {
-                            try skipValue(depth: 3)
-                        }
+                        if escaped { key = nil }
+                        else if matches("timestamp", keyStart, keyEnd) { key = .timestamp }
+                        else if matches("value", keyStart, keyEnd) { key = .value }
+                        else { key = nil }
+                    }
+                    switch key {
+                    case .timestamp?: timestamp = try readOptionalMicroseconds()
+                    case .value?: value = try readOptionalString()
+                    case nil: try skipValue(depth: 3)
                     }
                     let next = try peek()
                     if next == UInt8(ascii: "}") { break }
@@ -561,6 +568,14 @@ struct JSONByteReader {
             }
         }
         return annotations
+    }
+
+    /// Whether a quote, `length` bytes and a closing quote start at the cursor; the bytes in
+    /// between are for the caller to compare.
+    @inline(__always)
+    func isQuotedRun(ofLength length: Int) -> Bool {
+        let quote = UInt8(ascii: "\"")
+        return offset + 1 + length < bytes.count && bytes[offset] == quote && bytes[offset + 1 + length] == quote
     }
 
     mutating func readTags() throws(ZipkinDecodingError) -> ZipkinTags {
@@ -587,22 +602,18 @@ struct JSONByteReader {
         var previousKnownKey = RecentTags.start
         while true {
             let key: String
-            var isNew: Bool
+            var isNew = true
             var knownKey: Int?
             skipWhitespace()
             if let predicted = recentTags.predictedKey(after: previousKnownKey),
-               offset < bytes.count, bytes[offset] == quote,
-               knownKeys.spells(predicted, bytes, at: offset + 1),
-               offset + 1 + knownKeys.fingerprints[predicted].length < bytes.count,
-               bytes[offset + 1 + knownKeys.fingerprints[predicted].length] == quote {
+               isQuotedRun(ofLength: knownKeys.fingerprints[predicted].length),
+               knownKeys.spells(predicted, bytes, at: offset + 1) {
                 // The key that followed the previous one in the last span, spelled right here.
                 key = knownKeys.keys[predicted]
                 knownKey = predicted
-                isNew = true
                 offset += knownKeys.fingerprints[predicted].length + 2
             } else {
                 let (keyStart, keyEnd, keyEscaped) = try readRawString(expecting: "a quoted tag name")
-                isNew = true
                 if keyEscaped {
                     key = try unescape(keyStart, keyEnd)
                     sawEscapedKey = true
@@ -630,7 +641,7 @@ struct JSONByteReader {
             case quote:
                 let value: String
                 if let knownKey, let recent = recentTags.value(ofKey: knownKey, ifSpelledIn: bytes, at: offset + 1),
-                   offset + 1 + recent.length < bytes.count, bytes[offset + 1 + recent.length] == quote {
+                   isQuotedRun(ofLength: recent.length) {
                     // The value this key had last time, spelled right here.
                     value = recent.string
                     offset += recent.length + 2

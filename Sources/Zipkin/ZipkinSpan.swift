@@ -72,18 +72,15 @@ public struct ZipkinEndpoint: Hashable, Sendable {
     public var port: UInt16?
 
     public init(serviceName: String? = nil, ipv4: String? = nil, ipv6: String? = nil, port: UInt16? = nil) {
-        self.serviceName = serviceName.flatMap { name in
-            if name.isEmpty { return nil }
-            // Most names arrive lower case already; skip the copy `lowercased()` makes.
-            return name.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 } ? name.lowercased() : name
-        }
-        self.ipv4 = ipv4
-        self.ipv6 = ipv6
-        self.port = port.flatMap { $0 == 0 ? nil : $0 }
+        // Most names arrive lower case already; skip the copy `lowercased()` makes.
+        self.init(
+            lowercaseServiceName: serviceName.map { ZipkinEndpoint.isLowercase($0.utf8) ? $0 : $0.lowercased() },
+            ipv4: ipv4, ipv6: ipv6, port: port
+        )
     }
 
-    /// For a decoder that has checked the name's bytes: no upper case, no non-ASCII, so
-    /// there is nothing to lower-case.
+    /// For a name already known to be lower case (`isLowercase`, which a decoder can check on
+    /// the name's bytes before building the `String`).
     init(lowercaseServiceName serviceName: String?, ipv4: String?, ipv6: String?, port: UInt16?) {
         self.serviceName = serviceName.flatMap { $0.isEmpty ? nil : $0 }
         self.ipv4 = ipv4
@@ -92,6 +89,12 @@ public struct ZipkinEndpoint: Hashable, Sendable {
     }
 
     public var isEmpty: Bool { serviceName == nil && ipv4 == nil && ipv6 == nil && port == nil }
+
+    /// Whether a service name's UTF-8 has nothing to lower-case: no ASCII capitals, and no
+    /// non-ASCII bytes (left to `lowercased()`).
+    static func isLowercase(_ utf8: some Sequence<UInt8>) -> Bool {
+        !utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 }
+    }
 }
 
 /// An event in a span's life (zipkin2-api.yaml, `Annotation`).
