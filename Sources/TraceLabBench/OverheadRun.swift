@@ -27,9 +27,10 @@ public struct OverheadRun: Sendable {
 extension OverheadReport.Setup {
     /// A row from all runs of one setup: latencies pooled (percentiles over every request of
     /// every round), CPU per 1,000 of all completed requests, memory averaged over processes
-    /// and rounds, counts summed.
-    public init(name: String, pooling runs: [OverheadRun]) {
+    /// and rounds, counts summed; with the pooled latencies, which the plot draws.
+    public static func pooling(_ runs: [OverheadRun], name: String) -> (row: OverheadReport.Setup, latency: LatencyDistribution) {
         let latencies = runs.flatMap(\.latencies)
+        let latency = LatencyDistribution(microseconds: latencies)
         var cpu: [String: Double] = [:]
         var rss: [String: [Double]] = [:]
         for run in runs {
@@ -39,13 +40,14 @@ extension OverheadReport.Setup {
         let completed = Double(max(latencies.count, 1))
         let failures = runs.map(\.failures).reduce(0, +)
         let elapsed = runs.map(\.elapsedSeconds).reduce(0, +)
-        self.init(
+        let row = OverheadReport.Setup(
             name: name, requests: latencies.count + failures, failed: failures,
             achievedRate: elapsed > 0 ? Double(latencies.count) / elapsed : 0,
-            latency: LatencyDistribution(microseconds: latencies),
+            latency: latency,
             cpuSecondsPer1k: cpu.mapValues { $0 / completed * 1000 },
             rssMegabytes: rss.mapValues { $0.reduce(0, +) / Double($0.count) },
             spansReported: runs.map(\.spansReported).reduce(0, +), spansDropped: runs.map(\.spansDropped).reduce(0, +)
         )
+        return (row, latency)
     }
 }

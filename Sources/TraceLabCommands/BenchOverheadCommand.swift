@@ -75,9 +75,9 @@ struct BenchOverheadCommand: AsyncParsableCommand {
         var rows: [OverheadReport.Setup] = []
         var series: [(name: String, latency: LatencyDistribution)] = []
         for (index, setup) in OverheadBenchmark.setups.enumerated() {
-            let row = OverheadReport.Setup(name: setup.name, pooling: runs[index])
+            let (row, latency) = OverheadReport.Setup.pooling(runs[index], name: setup.name)
             rows.append(row)
-            series.append((setup.name, LatencyDistribution(microseconds: runs[index].flatMap(\.latencies))))
+            series.append((setup.name, latency))
         }
         let report = OverheadReport(lab: lab, rate: rate, durationSeconds: duration, connections: connections,
                                     hopsPerRequest: OverheadBenchmark.hopsPerRequest(labName), rounds: rounds, setups: rows)

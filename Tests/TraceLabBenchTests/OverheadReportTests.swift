@@ -44,7 +44,8 @@ struct OverheadReportTests {
                                cpuSeconds: ["app": 0.09, "proxy": 0.18], rssMegabytes: ["app": [20, 22]], spansReported: 90, spansDropped: 0)
         let slow = OverheadRun(latencies: Array(repeating: 9000, count: 10), failures: 0, elapsedSeconds: 1,
                                cpuSeconds: ["app": 0.01], rssMegabytes: ["app": [24]], spansReported: 10, spansDropped: 2)
-        let row = OverheadReport.Setup(name: "pooled", pooling: [fast, slow])
+        let (row, latency) = OverheadReport.Setup.pooling([fast, slow], name: "pooled")
+        #expect(latency.count == 100)
         #expect(row.requests == 101 && row.failed == 1)
         #expect(row.achievedRate == 50)
         #expect(row.p50 == 1 && row.p90 == 1 && row.p99 == 9)
