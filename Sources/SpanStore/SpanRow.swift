@@ -33,7 +33,7 @@ struct SpanRow: Sendable {
         // of SQLite ingest's CPU time.
         var terms: [UInt8] = [10]
         terms.reserveCapacity(512)
-        for (key, value) in span.tags {
+        span.tags.forEachUTF8 { key, value in
             Self.appendCleaned(key, to: &terms)
             terms.append(UInt8(ascii: "="))
             Self.appendCleaned(value, to: &terms)
@@ -67,12 +67,14 @@ struct SpanRow: Sendable {
 
     private static func appendCleaned(_ text: String, to bytes: inout [UInt8]) {
         var text = text
-        text.withUTF8 { utf8 in
-            let start = bytes.count
-            bytes.append(contentsOf: utf8)
-            if utf8.contains(10) {
-                for index in start..<bytes.count where bytes[index] == 10 { bytes[index] = 32 }
-            }
+        text.withUTF8 { appendCleaned($0, to: &bytes) }
+    }
+
+    private static func appendCleaned(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: utf8)
+        if utf8.contains(10) {
+            for index in start..<bytes.count where bytes[index] == 10 { bytes[index] = 32 }
         }
     }
 }

@@ -1,11 +1,10 @@
 /// Tag keys that the lab's sidecars, Envoy and OpenTelemetry exporters send on every span,
 /// as string literals.
 ///
-/// A decoded key that spells one of these reuses the literal (static storage: no allocation,
-/// no UTF-8 validation, no reference counting) instead of building a new `String`; keys of
-/// 16 bytes or more would otherwise each cost a heap allocation per span. Each known key also
-/// has a number below 64, so the decoder can tell a repeated key from a new one exactly with
-/// one bit per key, and remember per key what followed it.
+/// `ZipkinTags` stores such a key as its number (one byte) and reads it back as the literal
+/// (static storage: no allocation, no UTF-8 validation, no reference counting). The number is
+/// below 64, so the decoder can tell a repeated key from a new one exactly with one bit per
+/// key, and remember per key what followed it.
 enum KnownTagKeys {
     static let keys: [String] = [
         // TraceLab and Envoy sidecars (DESIGN.md span conventions)
@@ -52,6 +51,12 @@ enum KnownTagKeys {
             let fingerprint = fingerprints[number]
             return fingerprint.matches(bytes, at: position)
                 && (fingerprint.length <= ByteRunFingerprint.exactLength || middleMatches(number, bytes, position))
+        }
+
+        /// Where known key `number` lies in `keyBytes`.
+        @inline(__always)
+        func keyBytesRange(_ number: Int) -> Range<Int> {
+            keyBytesStart[number]..<(keyBytesStart[number] + fingerprints[number].length)
         }
 
         /// Bytes 8..<length-8 of a key longer than 16 bytes (the fingerprint covers the rest).

@@ -1,64 +1,96 @@
+import Synchronization
+
 /// What the decoder saw in the tags of the earlier spans of a body: per known key, the short
 /// value it had and the known key that came after it.
 ///
 /// The spans of one body mostly come from one sidecar or SDK, which writes the same keys in the
 /// same order and repeats short values ("GET", "200", "HTTP/1.1", the node id) span after span.
 /// Checking the bytes against the expected key or value is cheaper than scanning for the
-/// closing quote, looking the key up and building the same `String` again; a miss costs the
-/// check and falls back to reading.
+/// closing quote and looking the key up; a miss costs the check and falls back to reading.
+///
+/// A decoder starts from what the previous body decoded in the process left (`takeShared`),
+/// since the next body mostly comes from the same kind of sender: a three-span body from a
+/// sidecar would otherwise pay the misses of its first span every time. What is remembered
+/// only decides which check comes first; what is decoded never depends on it.
 struct RecentTags {
-    /// Per known key, its last short value (the fingerprint's length is -1 when there is
-    /// none), in two arrays so a check reads no `String`.
-    private var valueFingerprints: [ByteRunFingerprint] = []
-    private var values: [String] = []
-    /// The known key that followed each known key; the last entry is the first key of a tags
-    /// object. -1 when not known.
-    private var successors: [Int8] = []
+    /// Per known key, the fingerprint of its last short value (length -1 when there is none),
+    /// and the known key that followed it (-1 when not known; the entry after the last key is
+    /// the first key of a tags object). Behind pointers, not arrays: these are written for
+    /// every tag, and an array's uniqueness check on each write cost more than the write.
+    private final class Storage: @unchecked Sendable {
+        let valueFingerprints: UnsafeMutablePointer<ByteRunFingerprint>
+        let successors: UnsafeMutablePointer<Int8>
+
+        init() {
+            valueFingerprints = .allocate(capacity: KnownTagKeys.keys.count)
+            valueFingerprints.initialize(repeating: ByteRunFingerprint(head: 0, tail: 0, length: -1), count: KnownTagKeys.keys.count)
+            successors = .allocate(capacity: KnownTagKeys.keys.count + 1)
+            successors.initialize(repeating: -1, count: KnownTagKeys.keys.count + 1)
+        }
+
+        deinit {
+            valueFingerprints.deallocate()
+            successors.deallocate()
+        }
+    }
+
+    private var storage: Storage?
+    /// The size of the last span's tag records, to reserve for the next one.
+    var lastRecordsSize = 256
 
     /// The number that stands for "before the first key".
     static let start = KnownTagKeys.keys.count
 
-    @inline(__always)
-    private mutating func allocate() {
-        if successors.isEmpty {
-            valueFingerprints = Array(repeating: ByteRunFingerprint(head: 0, tail: 0, length: -1), count: KnownTagKeys.keys.count)
-            values = Array(repeating: "", count: KnownTagKeys.keys.count)
-            successors = Array(repeating: -1, count: KnownTagKeys.keys.count + 1)
-        }
-    }
-
-    /// The known key that followed `previous` last time.
+    /// The known key that followed `previous` (a known key or `start`) last time.
     @inline(__always)
     func predictedKey(after previous: Int) -> Int? {
-        guard previous < successors.count else { return nil }
-        let next = Int(successors[previous])
+        guard let storage else { return nil }
+        assert(previous >= 0 && previous <= RecentTags.start)
+        let next = Int(storage.successors[previous])
         return next >= 0 ? next : nil
     }
 
     @inline(__always)
     mutating func learn(_ key: Int, after previous: Int) {
-        allocate()
-        successors[previous] = Int8(key)
+        assert(key >= 0 && key < RecentTags.start && previous >= 0 && previous <= RecentTags.start)
+        if storage == nil { storage = Storage() }
+        storage.unsafelyUnwrapped.successors[previous] = Int8(key)
     }
 
-    /// The last value of known key `key`, if the bytes at `position` spell it.
+    /// The length of the last value of known key `key`, if the bytes at `position` spell it.
     @inline(__always)
-    func value(ofKey key: Int, ifSpelledIn bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> (string: String, length: Int)? {
-        guard key < valueFingerprints.count else { return nil }
-        let fingerprint = valueFingerprints[key]
+    func valueLength(ofKey key: Int, ifSpelledIn bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+        guard let storage else { return nil }
+        assert(key >= 0 && key < RecentTags.start)
+        let fingerprint = storage.valueFingerprints[key]
         guard fingerprint.length >= 0, fingerprint.matches(bytes, at: position) else { return nil }
-        return (values[key], fingerprint.length)
+        return fingerprint.length
     }
 
-    /// The string spelled by `bytes[start..<end]` (unescaped, at most 16 bytes) as the value
-    /// of known key `key`, remembered for the spans that follow.
-    mutating func value(ofKey key: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        allocate()
-        let fingerprint = ByteRunFingerprint(bytes, start, end - start)
-        if valueFingerprints[key] == fingerprint { return values[key] }
-        let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        valueFingerprints[key] = fingerprint
-        values[key] = string
-        return string
+    /// Remembers `bytes[start..<end]` (unescaped, at most 16 bytes) as the value of known key
+    /// `key`, for the spans that follow.
+    @inline(__always)
+    mutating func remember(valueOfKey key: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        assert(key >= 0 && key < RecentTags.start)
+        if storage == nil { storage = Storage() }
+        storage.unsafelyUnwrapped.valueFingerprints[key] = ByteRunFingerprint(bytes, start, end - start)
+    }
+}
+
+extension RecentTags {
+    private static let shared = Mutex(RecentTags())
+
+    /// What the last finished decoder left (or a fresh start, if another decoder has it).
+    static func takeShared() -> RecentTags {
+        shared.withLock { kept in
+            var taken = RecentTags()
+            swap(&taken, &kept)
+            return taken
+        }
+    }
+
+    /// Leaves `recent` for the next decoder (moved: one decoder at a time writes to it).
+    static func share(_ recent: inout RecentTags) {
+        shared.withLock { kept in swap(&kept, &recent) }
     }
 }

@@ -16,6 +16,7 @@ public struct ZipkinJSONDecoder: Sendable {
     public func decodeSpans(_ bytes: [UInt8]) throws(ZipkinDecodingError) -> [ZipkinSpan] {
         try bytes.withUnsafeBufferPointer { buffer throws(ZipkinDecodingError) in
             var reader = JSONByteReader(buffer)
+            defer { reader.deallocate() }
             return try reader.readSpanList()
         }
     }
@@ -26,6 +27,7 @@ public struct ZipkinJSONDecoder: Sendable {
     public func decodeSpansWithSources(_ bytes: [UInt8]) throws(ZipkinDecodingError) -> (spans: [ZipkinSpan], sources: [Range<Int>]) {
         try bytes.withUnsafeBufferPointer { buffer throws(ZipkinDecodingError) in
             var reader = JSONByteReader(buffer)
+            defer { reader.deallocate() }
             var sources: [Range<Int>]? = []
             let spans = try reader.readSpanList(recording: &sources)
             return (spans, sources ?? [])
@@ -40,6 +42,7 @@ public struct ZipkinJSONDecoder: Sendable {
     public func decodeSpan(_ bytes: [UInt8]) throws(ZipkinDecodingError) -> ZipkinSpan {
         try bytes.withUnsafeBufferPointer { buffer throws(ZipkinDecodingError) in
             var reader = JSONByteReader(buffer)
+            defer { reader.deallocate() }
             reader.skipWhitespace()
             let span = try reader.readSpan(index: 0)
             reader.skipWhitespace()
@@ -58,7 +61,9 @@ struct JSONByteReader {
     // `String` there cost a retain and release each time (~3 % of decoding).
     var field: StaticString?
     var spanIndex: Int?
-    var recentTags = RecentTags()
+    var recentTags: RecentTags
+    /// Where a span's tag records are built before they are copied into its `ZipkinTags`.
+    var tagRecords = ByteWriter(capacity: 512)
     /// The last local and remote endpoint objects read: where their JSON lies and what it
     /// decoded to. The spans of a body mostly share them byte for byte, and comparing the
     /// bytes is cheaper than decoding the same endpoint again.
@@ -68,6 +73,14 @@ struct JSONByteReader {
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+        recentTags = RecentTags.takeShared()
+    }
+
+    /// Frees the scratch space and leaves what the tags taught for the next decoder; call
+    /// once, when done.
+    mutating func deallocate() {
+        tagRecords.deallocate()
+        RecentTags.share(&recentTags)
     }
 
     func error(_ reason: ZipkinDecodingError.Reason, at position: Int? = nil) -> ZipkinDecodingError {
@@ -581,96 +594,108 @@ struct JSONByteReader {
     mutating func readTags() throws(ZipkinDecodingError) -> ZipkinTags {
         if try consumeNull() { return ZipkinTags() }
         try expect(UInt8(ascii: "{"), "'{' to open the tags")
-        var tags = ZipkinTags()
         if try peek() == UInt8(ascii: "}") {
             offset += 1
-            return tags
+            return ZipkinTags()
         }
-        // Envoy sends ~15 tags, OpenTelemetry ~12: one allocation instead of several resizes.
-        tags.reserveCapacity(16)
-        // Which keys were read already, to append a new key without scanning the tags for an
-        // earlier value: one exact bit per known key, and for other keys a one-word filter
-        // over (length, last byte), where a hit only costs the scan. An escaped key may spell
-        // any other, so after one every key is checked by the scan.
+        tagRecords.truncate(to: 0)
+        tagRecords.reserve(recentTags.lastRecordsSize)
+        var count = 0
+        // Which keys were read already, so a repeated key (rare; the last value wins) is
+        // noticed without searching the records for every key: one exact bit per known key,
+        // and for other keys a one-word filter over (length, last byte), where a hit only
+        // costs the search.
         var knownKeysSeen: UInt64 = 0
         var otherKeysSeen: UInt64 = 0
-        var sawEscapedKey = false
+        var hasRepeatedKeys = false
         let knownKeys = KnownTagKeys.table
         let quote = UInt8(ascii: "\"")
         // The last known key read; other keys do not count, so a key that only some spans
         // carry does not break the prediction for the keys after it.
         var previousKnownKey = RecentTags.start
         while true {
-            let key: String
-            var isNew = true
+            let recordStart = tagRecords.count
             var knownKey: Int?
             skipWhitespace()
             if let predicted = recentTags.predictedKey(after: previousKnownKey),
                isQuotedRun(ofLength: knownKeys.fingerprints[predicted].length),
                knownKeys.spells(predicted, bytes, at: offset + 1) {
                 // The key that followed the previous one in the last span, spelled right here.
-                key = knownKeys.keys[predicted]
                 knownKey = predicted
                 offset += knownKeys.fingerprints[predicted].length + 2
             } else {
                 let (keyStart, keyEnd, keyEscaped) = try readRawString(expecting: "a quoted tag name")
                 if keyEscaped {
-                    key = try unescape(keyStart, keyEnd)
-                    sawEscapedKey = true
+                    var key = try unescape(keyStart, keyEnd)
+                    knownKey = key.withUTF8 { knownKeys.lookup($0, 0, $0.count) }
+                    if knownKey == nil {
+                        key.withUTF8 { ZipkinTags.writeUnknownKey($0, into: &tagRecords) }
+                    }
                 } else if let number = knownKeys.lookup(bytes, keyStart, keyEnd) {
-                    key = knownKeys.keys[number]
                     knownKey = number
                 } else {
-                    key = text(keyStart, keyEnd, limit: nil)
-                    let bit: UInt64 = keyEnd > keyStart ? 1 << UInt64(((keyEnd - keyStart) &* 7 &+ Int(bytes[keyEnd - 1])) & 63) : 1
-                    isNew = otherKeysSeen & bit == 0
+                    writeText(keyStart, keyEnd, asUnknownKey: true)
+                }
+                if knownKey == nil {
+                    let keyEnd = tagRecords.count
+                    let bit: UInt64 = 1 << UInt64(((keyEnd &- recordStart) &* 7 &+ Int(tagRecords.base[keyEnd - 1])) & 63)
+                    if otherKeysSeen & bit != 0 && !hasRepeatedKeys {
+                        let written = ZipkinTags.record(in: tagRecords.bytes, at: recordStart)
+                        hasRepeatedKeys = ZipkinTags.find(UnsafeBufferPointer(rebasing: tagRecords.bytes[written.key]), in: tagRecords.bytes, before: recordStart) != nil
+                    }
                     otherKeysSeen |= bit
                 }
             }
             if let knownKey {
                 let bit: UInt64 = 1 << UInt64(knownKey)
-                isNew = knownKeysSeen & bit == 0
+                if knownKeysSeen & bit != 0 { hasRepeatedKeys = true }
                 knownKeysSeen |= bit
                 recentTags.learn(knownKey, after: previousKnownKey)
                 previousKnownKey = knownKey
+                tagRecords.byte(UInt8(knownKey))
             }
-            if sawEscapedKey { isNew = false }
             try expect(UInt8(ascii: ":"), "':' after a tag name")
             let next = try peek()
             switch next {
             case quote:
-                let value: String
-                if let knownKey, let recent = recentTags.value(ofKey: knownKey, ifSpelledIn: bytes, at: offset + 1),
-                   isQuotedRun(ofLength: recent.length) {
+                if let knownKey, let length = recentTags.valueLength(ofKey: knownKey, ifSpelledIn: bytes, at: offset + 1),
+                   isQuotedRun(ofLength: length) {
                     // The value this key had last time, spelled right here.
-                    value = recent.string
-                    offset += recent.length + 2
+                    writeText(offset + 1, offset + 1 + length, asUnknownKey: false)
+                    offset += length + 2
                 } else {
                     let (start, end, escaped) = try readRawString(expecting: "a tag value")
                     if escaped {
-                        value = try unescape(start, end)
-                    } else if let knownKey, end - start <= ByteRunFingerprint.exactLength {
-                        value = recentTags.value(ofKey: knownKey, bytes, start, end)
+                        var value = try unescape(start, end)
+                        value.withUTF8 { ZipkinTags.writeValue($0, into: &tagRecords) }
                     } else {
-                        value = text(start, end, limit: nil)
+                        if let knownKey, end - start <= ByteRunFingerprint.exactLength {
+                            recentTags.remember(valueOfKey: knownKey, bytes, start, end)
+                        }
+                        writeText(start, end, asUnknownKey: false)
                     }
                 }
-                tags.set(key, value, isNew: isNew)
             case UInt8(ascii: "t"):
+                let start = offset
                 try expectLiteral("true")
-                tags.set(key, "true", isNew: isNew)
+                writeText(start, offset, asUnknownKey: false)
             case UInt8(ascii: "f"):
+                let start = offset
                 try expectLiteral("false")
-                tags.set(key, "false", isNew: isNew)
+                writeText(start, offset, asUnknownKey: false)
             case UInt8(ascii: "n"):
+                // A null value: no tag (the key's record goes).
                 try expectLiteral("null")
+                tagRecords.truncate(to: recordStart)
+                count -= 1
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let start = offset
                 try skipNumber()
-                tags.set(key, text(start, offset), isNew: isNew)
+                writeText(start, offset, asUnknownKey: false)
             default:
                 throw error(.unexpectedByte(next, expected: "a string tag value"))
             }
+            count += 1
             let separator = try peek()
             offset += 1
             if separator == UInt8(ascii: "}") { break }
@@ -678,7 +703,26 @@ struct JSONByteReader {
                 throw error(.unexpectedByte(separator, expected: "',' or '}' in the tags"), at: offset - 1)
             }
         }
-        return tags
+        recentTags.lastRecordsSize = tagRecords.count
+        let tags = ZipkinTags(records: tagRecords.bytes, count: count)
+        return hasRepeatedKeys ? tags.withoutRepeatedKeys() : tags
+    }
+
+    /// Writes `bytes[start..<end]` (no escapes) as an unknown key's record or a value,
+    /// repairing invalid UTF-8 as `String(decoding:)` does.
+    @inline(__always)
+    mutating func writeText(_ start: Int, _ end: Int, asUnknownKey: Bool) {
+        let run = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if ZipkinTags.writeIfASCII(run, readableBeyond: bytes.count - end, asUnknownKey: asUnknownKey, into: &tagRecords) { return }
+        writeRepaired(run, asUnknownKey: asUnknownKey)
+    }
+
+    @inline(never)
+    mutating func writeRepaired(_ run: UnsafeBufferPointer<UInt8>, asUnknownKey: Bool) {
+        var repaired = String(decoding: run, as: UTF8.self)
+        repaired.withUTF8 { repaired in
+            if asUnknownKey { ZipkinTags.writeUnknownKey(repaired, into: &tagRecords) } else { ZipkinTags.writeValue(repaired, into: &tagRecords) }
+        }
     }
 
     // MARK: scalars

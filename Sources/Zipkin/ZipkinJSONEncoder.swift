@@ -10,14 +10,14 @@ public struct ZipkinJSONEncoder: Sendable {
     public init() {}
 
     public func encode(_ spans: [ZipkinSpan]) -> [UInt8] {
-        var writer = JSONByteWriter(capacity: spans.count * 768 + 2)
+        var writer = ByteWriter(capacity: spans.count * 768 + 2)
         defer { writer.deallocate() }
         write(spans, into: &writer)
         return Array(writer.bytes)
     }
 
     public func encode(_ spans: [ZipkinSpan], into buffer: inout [UInt8]) {
-        var writer = JSONByteWriter(capacity: spans.count * 768 + 2)
+        var writer = ByteWriter(capacity: spans.count * 768 + 2)
         defer { writer.deallocate() }
         write(spans, into: &writer)
         buffer.append(contentsOf: writer.bytes)
@@ -29,13 +29,13 @@ public struct ZipkinJSONEncoder: Sendable {
 
     /// Appends one span object (no surrounding list).
     public func encode(_ span: ZipkinSpan, into buffer: inout [UInt8]) {
-        var writer = JSONByteWriter(capacity: 768)
+        var writer = ByteWriter(capacity: 768)
         defer { writer.deallocate() }
         write(span, into: &writer)
         buffer.append(contentsOf: writer.bytes)
     }
 
-    func write(_ spans: [ZipkinSpan], into writer: inout JSONByteWriter) {
+    func write(_ spans: [ZipkinSpan], into writer: inout ByteWriter) {
         writer.byte(UInt8(ascii: "["))
         for index in spans.indices {
             if index > spans.startIndex { writer.byte(UInt8(ascii: ",")) }
@@ -44,7 +44,7 @@ public struct ZipkinJSONEncoder: Sendable {
         writer.byte(UInt8(ascii: "]"))
     }
 
-    func write(_ span: ZipkinSpan, into writer: inout JSONByteWriter) {
+    func write(_ span: ZipkinSpan, into writer: inout ByteWriter) {
         writer.literal("{\"traceId\":\"")
         if span.traceID.is128Bit { writer.hex16(span.traceID.high) }
         writer.hex16(span.traceID.low)
@@ -99,12 +99,12 @@ public struct ZipkinJSONEncoder: Sendable {
         if !span.tags.isEmpty {
             writer.literal(",\"tags\":{")
             var first = true
-            for (key, value) in span.tags {
+            span.tags.forEachUTF8 { key, value in
                 if !first { writer.byte(UInt8(ascii: ",")) }
                 first = false
-                writer.string(key)
+                writer.stringBytes(key)
                 writer.byte(UInt8(ascii: ":"))
-                writer.string(value)
+                writer.stringBytes(value)
             }
             writer.byte(UInt8(ascii: "}"))
         }
@@ -113,10 +113,10 @@ public struct ZipkinJSONEncoder: Sendable {
         writer.byte(UInt8(ascii: "}"))
     }
 
-    func write(_ endpoint: ZipkinEndpoint, into writer: inout JSONByteWriter) {
+    func write(_ endpoint: ZipkinEndpoint, into writer: inout ByteWriter) {
         writer.byte(UInt8(ascii: "{"))
         var first = true
-        func separator(_ writer: inout JSONByteWriter) {
+        func separator(_ writer: inout ByteWriter) {
             if !first { writer.byte(UInt8(ascii: ",")) }
             first = false
         }

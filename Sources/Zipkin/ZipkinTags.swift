@@ -1,123 +1,323 @@
 /// A span's tags (zipkin2-api.yaml, `Tags`): string keys, each at most once, with string values,
 /// kept in the order they were added.
 ///
-/// Not a `[String: String]`: spans carry 5–20 tags, where a linear scan finds a key faster than
-/// hashing it, and decoding appends to one array instead of building a hash table — hashing
-/// the keys and filling the table was the Zipkin decoder's largest cost (docs/PERFORMANCE.md).
-/// Equality and hashing ignore the order, as they would for a dictionary; the JSON encoder
-/// writes the tags in their order, so a span round-trips to the same bytes.
+/// Kept as one byte buffer of records rather than `String` pairs: a decoded span's fifteen
+/// tags are then one allocation and no reference counting, where `String`s cost a validation,
+/// often an allocation and a retain and release each — most of what decoding a span cost after
+/// its bytes were scanned (docs/PERFORMANCE.md). A key that the decoder knows
+/// (`KnownTagKeys`) is stored as its number and read back as the string literal. `String`s are
+/// made when a tag is read; `forEachUTF8` reads the bytes without making any.
+///
+/// Keys and values compare by their UTF-8 bytes, as Zipkin's own model does (not by Unicode
+/// canonical equivalence, as `String` does). Equality and hashing ignore the order, as they
+/// would for a dictionary; the JSON encoder writes the tags in their order, so a span
+/// round-trips to the same bytes.
 public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     public typealias Element = (key: String, value: String)
 
-    private var storage: [Element]
+    /// Per tag: the key, as one byte (a known key's number) or `rawKeyMarker`, a little-endian
+    /// `UInt32` length and the UTF-8 bytes; then the value, as a length and the UTF-8 bytes.
+    private var records: [UInt8]
+    public private(set) var count: Int
+
+    static let rawKeyMarker: UInt8 = 0xFF
 
     public init() {
-        storage = []
+        records = []
+        count = 0
     }
 
     /// The dictionary's pairs ordered by key, so equal dictionaries give equal tag orders.
     public init(_ dictionary: [String: String]) {
-        storage = dictionary.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+        self.init()
+        for (key, value) in dictionary.sorted(by: { $0.key < $1.key }) { append(key, value) }
     }
 
     /// Later pairs win over earlier ones with the same key (like JSON objects, unlike
     /// dictionary literals, which trap).
     public init(dictionaryLiteral elements: (String, String)...) {
-        storage = []
-        storage.reserveCapacity(elements.count)
+        self.init()
+        records.reserveCapacity(elements.count * 24)
         for (key, value) in elements { self[key] = value }
     }
 
-    public var count: Int { storage.count }
-    public var isEmpty: Bool { storage.isEmpty }
-    public var keys: [String] { storage.map(\.key) }
-    public var values: [String] { storage.map(\.value) }
+    /// Records written by the decoder; `count` of them, every key once.
+    init(records: UnsafeBufferPointer<UInt8>, count: Int) {
+        self.records = Array(records)
+        self.count = count
+    }
+
+    public var isEmpty: Bool { count == 0 }
+    public var keys: [String] { map(\.key) }
+    public var values: [String] { map(\.value) }
     /// The same pairs as a dictionary, for APIs that want one.
     public var dictionary: [String: String] {
-        Dictionary(storage.lazy.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        Dictionary(map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
-    public func makeIterator() -> IndexingIterator<[Element]> {
-        storage.makeIterator()
+    public func makeIterator() -> Iterator {
+        Iterator(records: records)
     }
 
-    public var underestimatedCount: Int { storage.count }
+    public var underestimatedCount: Int { count }
 
+    /// Room for about `capacity` tags of typical size.
     public mutating func reserveCapacity(_ capacity: Int) {
-        storage.reserveCapacity(capacity)
+        records.reserveCapacity(capacity * 24)
     }
 
     /// The value of `key`; setting nil removes the tag, setting a new key appends it.
     public subscript(key: String) -> String? {
         get {
-            guard let index = index(of: key) else { return nil }
-            return storage[index].value
+            var key = key
+            return key.withUTF8 { keyBytes in
+                records.withUnsafeBufferPointer { buffer in
+                    Self.find(keyBytes, in: buffer).map { String(decoding: buffer[$0.value], as: UTF8.self) }
+                }
+            }
         }
         set {
-            let index = index(of: key)
-            switch (index, newValue) {
-            case (let index?, let value?): storage[index].value = value
-            case (let index?, nil): storage.remove(at: index)
-            case (nil, let value?): storage.append((key: key, value: value))
-            case (nil, nil): break
+            var key = key
+            key.withUTF8 { keyBytes in
+                let found = records.withUnsafeBufferPointer { Self.find(keyBytes, in: $0) }
+                switch (found, newValue) {
+                case (let record?, var value?):
+                    var replacement: [UInt8] = []
+                    value.withUTF8 { Self.writeValue($0, into: &replacement) }
+                    records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
+                case (let record?, nil):
+                    records.removeSubrange(record.start..<record.value.upperBound)
+                    count -= 1
+                case (nil, var value?):
+                    Self.writeKey(keyBytes, into: &records)
+                    value.withUTF8 { Self.writeValue($0, into: &records) }
+                    count += 1
+                case (nil, nil):
+                    break
+                }
             }
         }
     }
 
-    /// Sets a decoded tag; `isNew` (the decoder's filter says the key was not read before)
-    /// skips the search for an earlier value.
-    @inline(__always)
-    mutating func set(_ key: consuming String, _ value: consuming String, isNew: Bool) {
-        if isNew {
-            storage.append((key: key, value: value))
-        } else {
-            self[key] = value
+    /// Calls `body` with each tag's key and value bytes, in order, without making `String`s
+    /// (the encoder and the stores' search terms read tags this way).
+    public func forEachUTF8(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try records.withUnsafeBufferPointer { buffer in
+            try KnownTagKeys.table.keyBytes.withUnsafeBufferPointer { knownKeyBytes in
+                var offset = 0
+                while offset < buffer.count {
+                    let record = Self.record(in: buffer, at: offset)
+                    let key = record.knownKey >= 0
+                        ? UnsafeBufferPointer(rebasing: knownKeyBytes[KnownTagKeys.table.keyBytesRange(record.knownKey)])
+                        : UnsafeBufferPointer(rebasing: buffer[record.key])
+                    try body(key, UnsafeBufferPointer(rebasing: buffer[record.value]))
+                    offset = record.value.upperBound
+                }
+            }
         }
     }
 
     /// Adds `other`'s tags; for a key in both, `combine(old, new)` decides.
     public mutating func merge(_ other: ZipkinTags, uniquingKeysWith combine: (String, String) throws -> String) rethrows {
-        for (key, value) in other.storage {
-            if let index = index(of: key) {
-                storage[index].value = try combine(storage[index].value, value)
+        for (key, value) in other {
+            if let old = self[key] {
+                self[key] = try combine(old, value)
             } else {
-                storage.append((key: key, value: value))
+                append(key, value)
             }
         }
     }
 
     public var description: String {
-        "[" + storage.map { "\($0.key.debugDescription): \($0.value.debugDescription)" }.joined(separator: ", ") + "]"
+        "[" + map { "\($0.key.debugDescription): \($0.value.debugDescription)" }.joined(separator: ", ") + "]"
+    }
+
+    /// Appends a tag whose key is known not to be present.
+    private mutating func append(_ key: String, _ value: String) {
+        var key = key
+        var value = value
+        key.withUTF8 { Self.writeKey($0, into: &records) }
+        value.withUTF8 { Self.writeValue($0, into: &records) }
+        count += 1
+    }
+
+    /// The same tags with each key once, the last value winning at the first position (what
+    /// the decoder gives for a JSON object with a repeated key).
+    func withoutRepeatedKeys() -> ZipkinTags {
+        var tags = ZipkinTags()
+        for (key, value) in self { tags[key] = value }
+        return tags
+    }
+
+    // MARK: records
+
+    struct Record {
+        var start: Int
+        /// The known key's number, or -1 for a key spelled out in `key`.
+        var knownKey: Int
+        var key: Range<Int>
+        var value: Range<Int>
     }
 
     @inline(__always)
-    private func index(of key: String) -> Int? {
-        // Compare lengths first: most tag keys differ in length, and the count of a native
-        // string is a field read.
-        let length = key.utf8.count
-        for index in storage.indices where storage[index].key.utf8.count == length && storage[index].key == key {
-            return index
+    static func record(in buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Record {
+        let raw = UnsafeRawPointer(buffer.baseAddress!)
+        var position = start + 1
+        var knownKey = Int(buffer[start])
+        var key = position..<position
+        if buffer[start] == rawKeyMarker {
+            knownKey = -1
+            let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+            key = (position + 4)..<(position + 4 + length)
+            position = key.upperBound
+        }
+        let valueLength = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+        return Record(start: start, knownKey: knownKey, key: key, value: (position + 4)..<(position + 4 + valueLength))
+    }
+
+    /// The record whose key is `keyBytes`.
+    static func find(_ keyBytes: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Record? {
+        let known = KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count) ?? -1
+        let end = end ?? buffer.count
+        var offset = 0
+        while offset < end {
+            let record = record(in: buffer, at: offset)
+            if known >= 0 {
+                if record.knownKey == known { return record }
+            } else if record.knownKey < 0, record.key.count == keyBytes.count,
+                      UnsafeBufferPointer(rebasing: buffer[record.key]).elementsEqual(keyBytes) {
+                return record
+            }
+            offset = record.value.upperBound
         }
         return nil
     }
+
+    /// Writes a key record: the known key's number if `keyBytes` spells one, else the bytes.
+    static func writeKey<Sink: TagRecordSink>(_ keyBytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
+        if let known = KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count) {
+            sink.appendByte(UInt8(known))
+        } else {
+            writeUnknownKey(keyBytes, into: &sink)
+        }
+    }
+
+    /// Writes the key record of a key that spells no known key.
+    @inline(__always)
+    static func writeUnknownKey<Sink: TagRecordSink>(_ keyBytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
+        sink.appendByte(rawKeyMarker)
+        writeLengthAndBytes(keyBytes, into: &sink)
+    }
+
+    /// Writes a value (or, with `asUnknownKey`, an unknown key's record) that lies inside a
+    /// larger buffer with `readableBeyond` bytes after it, if it is all ASCII; otherwise writes
+    /// nothing and returns false, and the caller validates it. Copying and checking in one pass
+    /// is what makes a decoded tag cheap.
+    @inline(__always)
+    static func writeIfASCII(_ run: UnsafeBufferPointer<UInt8>, readableBeyond: Int, asUnknownKey: Bool, into writer: inout ByteWriter) -> Bool {
+        let recordStart = writer.count
+        if asUnknownKey { writer.byte(rawKeyMarker) }
+        if writer.lengthPrefixed(run, readableBeyond: readableBeyond) { return true }
+        writer.truncate(to: recordStart)
+        return false
+    }
+
+    @inline(__always)
+    static func writeValue<Sink: TagRecordSink>(_ valueBytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
+        writeLengthAndBytes(valueBytes, into: &sink)
+    }
+
+    @inline(__always)
+    private static func writeLengthAndBytes<Sink: TagRecordSink>(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
+        sink.appendLengthPrefixed(bytes)
+    }
+
+    /// Iterates the tags as `String` pairs, made as they are read.
+    public struct Iterator: IteratorProtocol {
+        let records: [UInt8]
+        var offset = 0
+
+        public mutating func next() -> Element? {
+            guard offset < records.count else { return nil }
+            let record = records.withUnsafeBufferPointer { ZipkinTags.record(in: $0, at: offset) }
+            offset = record.value.upperBound
+            return records.withUnsafeBufferPointer { buffer in
+                let key = record.knownKey >= 0 ? KnownTagKeys.keys[record.knownKey] : String(decoding: buffer[record.key], as: UTF8.self)
+                return (key, String(decoding: buffer[record.value], as: UTF8.self))
+            }
+        }
+    }
+}
+
+/// Where tag records are written: the tags' own array, or the decoder's scratch buffer.
+protocol TagRecordSink {
+    mutating func appendByte(_ byte: UInt8)
+    /// The bytes' count as a little-endian `UInt32`, then the bytes.
+    mutating func appendLengthPrefixed(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension [UInt8]: TagRecordSink {
+    mutating func appendByte(_ byte: UInt8) { append(byte) }
+    mutating func appendLengthPrefixed(_ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(bytes.count <= Int(UInt32.max), "a tag of 4 GiB or more")
+        Swift.withUnsafeBytes(of: UInt32(truncatingIfNeeded: bytes.count).littleEndian) { append(contentsOf: $0) }
+        append(contentsOf: bytes)
+    }
+}
+
+extension ByteWriter: TagRecordSink {
+    @inline(__always) mutating func appendByte(_ byte: UInt8) { self.byte(byte) }
+    @inline(__always) mutating func appendLengthPrefixed(_ bytes: UnsafeBufferPointer<UInt8>) { lengthPrefixed(bytes) }
 }
 
 extension ZipkinTags: Hashable {
     public static func == (lhs: ZipkinTags, rhs: ZipkinTags) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        return lhs.storage.allSatisfy { rhs[$0.key] == $0.value }
+        return lhs.records.withUnsafeBufferPointer { left in
+            rhs.records.withUnsafeBufferPointer { right in
+                var offset = 0
+                while offset < left.count {
+                    let record = ZipkinTags.record(in: left, at: offset)
+                    guard let other = ZipkinTags.find(sameKeyAs: record, in: left, within: right),
+                          right[other.value].elementsEqual(left[record.value]) else { return false }
+                    offset = record.value.upperBound
+                }
+                return true
+            }
+        }
     }
 
     public func hash(into hasher: inout Hasher) {
         // Order-independent, like Dictionary's: the pairs' own hashes combined commutatively.
         var combined = 0
-        for (key, value) in storage {
-            var pairHasher = Hasher()
-            pairHasher.combine(key)
-            pairHasher.combine(value)
-            combined ^= pairHasher.finalize()
+        records.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let record = ZipkinTags.record(in: buffer, at: offset)
+                var pairHasher = Hasher()
+                // A known key is always stored as its number, so the number stands for its bytes.
+                pairHasher.combine(record.knownKey)
+                pairHasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[record.key])))
+                pairHasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[record.value])))
+                combined ^= pairHasher.finalize()
+                offset = record.value.upperBound
+            }
         }
-        hasher.combine(storage.count)
+        hasher.combine(count)
         hasher.combine(combined)
+    }
+
+    /// The record in `buffer` with the key of `record` (a record of `source`).
+    private static func find(sameKeyAs record: Record, in source: UnsafeBufferPointer<UInt8>, within buffer: UnsafeBufferPointer<UInt8>) -> Record? {
+        var offset = 0
+        while offset < buffer.count {
+            let candidate = ZipkinTags.record(in: buffer, at: offset)
+            if candidate.knownKey == record.knownKey,
+               record.knownKey >= 0 || buffer[candidate.key].elementsEqual(source[record.key]) {
+                return candidate
+            }
+            offset = candidate.value.upperBound
+        }
+        return nil
     }
 }

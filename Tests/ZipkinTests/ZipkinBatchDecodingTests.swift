@@ -54,6 +54,39 @@ struct ZipkinBatchDecodingTests {
         }
     }
 
+    /// Senders with their own key order: what one body taught the decoder about the next
+    /// (which key follows which, each key's last short value) is wrong for the other's.
+    static func senderSpan(sender: Int, using generator: inout SplitMix64) -> ZipkinSpan {
+        var span = span(using: &generator)
+        var order = SplitMix64(seed: UInt64(sender))
+        let keys = sender == 0 ? keys : keys.shuffled(using: &order)
+        var tags = ZipkinTags()
+        for key in keys where generator.next() % 4 != 0 {
+            tags[key] = values.randomElement(using: &generator)
+        }
+        span.tags = tags
+        return span
+    }
+
+    @Test("bodies from senders with other key orders, one after another and from several tasks at once, decode to what was encoded")
+    func bodiesAcrossSenders() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    var generator = SplitMix64(seed: UInt64(100 + task))
+                    for round in 0..<30 {
+                        let sender = (round + task) % 3
+                        let spans = (0..<(1 + Int(generator.next() % 5))).map { _ in ZipkinBatchDecodingTests.senderSpan(sender: sender, using: &generator) }
+                        let decoded = try ZipkinJSONDecoder().decodeSpans(ZipkinJSONEncoder().encode(spans))
+                        #expect(decoded == spans)
+                        #expect(decoded.map(\.tags.keys) == spans.map(\.tags.keys), "tags keep their order")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test("an endpoint that matches the last one only up to its end is decoded again")
     func endpointPrefix() throws {
         let body = #"""

@@ -55,4 +55,68 @@ struct ZipkinTagsTests {
         let decoded = try ZipkinJSONDecoder().decodeSpans(bytes)
         #expect(ZipkinJSONEncoder().encode(decoded) == bytes)
     }
+
+    static func decodedTags(_ tagsJSON: String) throws -> ZipkinTags {
+        let body = #"{"traceId":"0000000000000001","id":"0000000000000002","tags":"# + tagsJSON + "}"
+        return try ZipkinJSONDecoder().decodeSpan(Array(body.utf8)).tags
+    }
+
+    @Test("known and other keys compare and hash the same whether set or decoded, whatever the order")
+    func setEqualsDecoded() throws {
+        let set: ZipkinTags = ["http.method": "GET", "custom.key": "1", "node_id": "é", "": ""]
+        let decoded = try Self.decodedTags(#"{"":"","node_id":"\u00e9","custom.key":1,"http\u002emethod":"GET"}"#)
+        #expect(set == decoded && set.hashValue == decoded.hashValue)
+        #expect(decoded.keys == ["", "node_id", "custom.key", "http.method"])
+        #expect(set != ["http.method": "GET", "custom.key": "1", "node_id": "é", "": "x"])
+        #expect(set != ["http.method": "GET", "custom.kez": "1", "node_id": "é", "": ""])
+    }
+
+    @Test("tags compare by their UTF-8 bytes, not by canonical equivalence")
+    func byteEquality() {
+        let precomposed: ZipkinTags = ["name": "caf\u{E9}"]
+        let decomposed: ZipkinTags = ["name": "cafe\u{301}"]
+        #expect("caf\u{E9}" == "cafe\u{301}", "String compares canonically")
+        #expect(precomposed != decomposed)
+    }
+
+    @Test("forEachUTF8 gives the pairs that iteration gives, long values and all")
+    func utf8Pairs() {
+        var tags: ZipkinTags = ["http.url": String(repeating: "u", count: 70_000), "k": "", "": "v", "emoji": "👍🏽", "guid:x-request-id": "id"]
+        tags["k"] = "replaced"
+        var pairs: [(String, String)] = []
+        tags.forEachUTF8 { key, value in pairs.append((String(decoding: key, as: UTF8.self), String(decoding: value, as: UTF8.self))) }
+        #expect(pairs.map(\.0) == tags.keys && pairs.map(\.1) == tags.values)
+        #expect(tags["http.url"]?.utf8.count == 70_000 && tags["k"] == "replaced" && tags.count == 5)
+    }
+
+    @Test("invalid UTF-8 in a decoded key or value is repaired as String(decoding:) does")
+    func repairsInvalidUTF8() throws {
+        let invalid: [[UInt8]] = [[0xFF], [0x61, 0xC3], [0xE2, 0x82], [0x80, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0xFE]]
+        for bytes in invalid {
+            let body = Array(#"{"traceId":"1","id":"2","tags":{"http.method":""#.utf8) + bytes + Array(#"",""#.utf8) + bytes + Array(#"":"x"}}"#.utf8)
+            let tags = try ZipkinJSONDecoder().decodeSpan(body).tags
+            let repaired = String(decoding: bytes, as: UTF8.self)
+            #expect(tags["http.method"] == repaired && tags[repaired] == "x" && tags.count == 2, "\(bytes)")
+            #expect(tags == ["http.method": repaired, repaired: "x"])
+        }
+    }
+
+    @Test("values of every length up to 40 bytes decode exactly, also where the input ends right after them")
+    func valueLengths() throws {
+        for length in 0...40 {
+            let value = String((0..<length).map { Character(UnicodeScalar(UInt8(0x61 + $0 % 26))) })
+            for key in ["http.method", "other"] {
+                let tags = try Self.decodedTags(#"{"\#(key)":"\#(value)"}"#)
+                #expect(tags[key] == value && tags.count == 1, "\(key) \(length)")
+                let span = try ZipkinJSONDecoder().decodeSpans(Array(#"[{"traceId":"1","id":"2","tags":{"a":"x","\#(key)":"\#(value)"}}]"#.utf8))
+                #expect(span.first?.tags[key] == value, "\(key) \(length) at the end")
+            }
+        }
+    }
+
+    @Test("a null tag value adds no tag, and a later value for its key is kept once")
+    func nullValues() throws {
+        let tags = try Self.decodedTags(#"{"http.method":null,"a":"1","other":null,"http.method":"GET","other":"2"}"#)
+        #expect(tags == ["a": "1", "http.method": "GET", "other": "2"] && tags.keys == ["a", "http.method", "other"])
+    }
 }

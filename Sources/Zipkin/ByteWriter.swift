@@ -1,9 +1,11 @@
-/// A growable byte buffer for the JSON encoder that writes through a raw pointer.
+/// A growable byte buffer written through a raw pointer: the JSON encoder's output, and the
+/// decoder's scratch space for a span's tag records.
 ///
 /// `[UInt8].append` checks uniqueness and capacity on every byte, which was most of the
 /// encoder's time; here each field reserves its worst case once and then stores bytes
-/// directly. The owner must call `deallocate()` exactly once (the encoder does, with `defer`).
-struct JSONByteWriter {
+/// directly. The owner must call `deallocate()` exactly once (the encoder and decoder do, with
+/// `defer`).
+struct ByteWriter {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
     private(set) var count = 0
@@ -46,6 +48,58 @@ struct JSONByteWriter {
         count += 1
     }
 
+    /// `source`'s length as a little-endian `UInt32`, then its bytes. Copies a word at a time:
+    /// tag values are mostly a few dozen bytes, where calling `memcpy` costs more than the copy.
+    @inline(__always)
+    mutating func lengthPrefixed(_ source: UnsafeBufferPointer<UInt8>) {
+        _ = lengthPrefixed(source, readableBeyond: 0)
+    }
+
+    /// `lengthPrefixed(source)`, returning whether every byte was below 0x80. When
+    /// `readableBeyond` bytes after `source` may be read too (it lies inside a larger buffer),
+    /// the last partial word is loaded whole instead of byte by byte.
+    @inline(__always)
+    mutating func lengthPrefixed(_ source: UnsafeBufferPointer<UInt8>, readableBeyond: Int) -> Bool {
+        let length = source.count
+        precondition(length <= Int(UInt32.max), "a run of 4 GiB or more")
+        reserve(4 + length + 8)
+        let destination = UnsafeMutableRawPointer(base + count) + 4
+        (destination - 4).storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, as: UInt32.self)
+        count += 4 + length
+        guard let sourceBase = source.baseAddress else { return true }
+        let from = UnsafeRawPointer(sourceBase)
+        var bits: UInt64 = 0
+        var index = 0
+        while index + 8 <= length {
+            let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            (destination + index).storeBytes(of: word, as: UInt64.self)
+            bits |= word
+            index += 8
+        }
+        let remaining = length - index
+        if remaining > 0 {
+            if remaining + readableBeyond >= 8 {
+                // Bytes past the run land in reserved space past `count` and are masked out.
+                let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                (destination + index).storeBytes(of: word, as: UInt64.self)
+                bits |= word & ((1 << (UInt64(remaining) * 8)) &- 1)
+            } else {
+                for offset in index..<length {
+                    destination.storeBytes(of: sourceBase[offset], toByteOffset: offset, as: UInt8.self)
+                    bits |= UInt64(sourceBase[offset])
+                }
+            }
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Forgets the bytes from `newCount` on (the capacity stays).
+    @inline(__always)
+    mutating func truncate(to newCount: Int) {
+        precondition(newCount >= 0 && newCount <= count, "truncating past the end")
+        count = newCount
+    }
+
     @inline(__always)
     mutating func literal(_ text: StaticString) {
         let length = text.utf8CodeUnitCount
@@ -58,7 +112,7 @@ struct JSONByteWriter {
     @inline(__always)
     mutating func hex16(_ value: UInt64) {
         reserve(16)
-        let digits = JSONByteWriter.hexDigits.utf8Start
+        let digits = ByteWriter.hexDigits.utf8Start
         var remaining = value
         var index = count + 15
         while index >= count {
@@ -124,7 +178,7 @@ struct JSONByteWriter {
             case 0x0D: base[count + 1] = UInt8(ascii: "r"); count += 2
             case 0x09: base[count + 1] = UInt8(ascii: "t"); count += 2
             default:
-                let digits = JSONByteWriter.hexDigits.utf8Start
+                let digits = ByteWriter.hexDigits.utf8Start
                 base[count + 1] = UInt8(ascii: "u")
                 base[count + 2] = UInt8(ascii: "0")
                 base[count + 3] = UInt8(ascii: "0")
