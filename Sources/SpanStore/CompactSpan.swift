@@ -4,9 +4,9 @@ import Zipkin
 /// A span as `MemorySpanStore` keeps it: the fields queries filter on, plus where the span's
 /// Zipkin JSON sits in the store's `SpanByteArena`; the JSON is decoded only when a trace is read.
 ///
-/// A decoded `ZipkinSpan` with Envoy's fifteen tags costs about 2 KB of heap (a dictionary,
-/// its strings, the endpoints); its JSON about 700 bytes. Service and span names are interned,
-/// so a million spans share a handful of name buffers.
+/// A decoded `ZipkinSpan` keeps its names, endpoints, annotations and tag buffer on the heap
+/// beside the struct itself; Envoy's span JSON is about 700 bytes, appended to a slab.
+/// Service and span names are interned, so a million spans share a handful of name buffers.
 struct CompactSpan: Sendable {
     let id: SpanID
     let parentID: SpanID?
