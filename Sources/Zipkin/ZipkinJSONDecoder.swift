@@ -687,7 +687,6 @@ struct JSONByteReader {
                 // A null value: no tag (the key's record goes).
                 try expectLiteral("null")
                 tagRecords.truncate(to: recordStart)
-                count -= 1
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 let start = offset
                 try skipNumber()
@@ -695,7 +694,7 @@ struct JSONByteReader {
             default:
                 throw error(.unexpectedByte(next, expected: "a string tag value"))
             }
-            count += 1
+            if tagRecords.count > recordStart { count += 1 }
             let separator = try peek()
             offset += 1
             if separator == UInt8(ascii: "}") { break }
