@@ -46,9 +46,19 @@ public enum FuzzProperties {
         }
     }
 
-    /// Input: a `POST /api/v2/spans` body. What decodes encodes and decodes again to the same spans.
+    /// Input: a `POST /api/v2/spans` body. What decodes encodes and decodes again to the same
+    /// spans, and each span's tags, as the decoder wrote them, equal (and hash like) the same
+    /// pairs set one by one, each key once and in the same order.
     public static func zipkinJSON(_ bytes: UnsafeRawBufferPointer) throws(Violation) {
         guard let spans = try? ZipkinJSONDecoder().decodeSpans(Array(bytes)) else { return }
+        for span in spans {
+            var rebuilt = ZipkinTags()
+            for (key, value) in span.tags { rebuilt[key] = value }
+            guard rebuilt == span.tags, rebuilt.hashValue == span.tags.hashValue, rebuilt.keys == span.tags.keys,
+                  Set(span.tags.keys).count == span.tags.count else {
+                throw Violation(description: "decoded tags \(span.tags) differ from the same pairs set one by one: \(rebuilt)")
+            }
+        }
         let encoded = ZipkinJSONEncoder().encode(spans)
         let again: [ZipkinSpan]
         do {
