@@ -1,7 +1,7 @@
 import Synchronization
 
-/// What the decoder saw in the tags of the earlier spans of a body: per known key, the short
-/// value it had and the known key that came after it.
+/// What the decoder saw in the tags of the spans before: per known key, the short value it had
+/// and the known key that came after it.
 ///
 /// The spans of one body mostly come from one sidecar or SDK, which writes the same keys in the
 /// same order and repeats short values ("GET", "200", "HTTP/1.1", the node id) span after span.
@@ -35,8 +35,11 @@ struct RecentTags {
     }
 
     private var storage: Storage?
-    /// The size of the last span's tag records, to reserve for the next one.
+    /// The size of the last span's tag records, to reserve for the next one; at most
+    /// `largestReservation`, so one span with a huge tag does not make every later body
+    /// reserve as much.
     var lastRecordsSize = 256
+    static let largestReservation = 4096
 
     /// The number that stands for "before the first key".
     static let start = KnownTagKeys.keys.count

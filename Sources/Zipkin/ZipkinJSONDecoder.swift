@@ -702,7 +702,7 @@ struct JSONByteReader {
                 throw error(.unexpectedByte(separator, expected: "',' or '}' in the tags"), at: offset - 1)
             }
         }
-        recentTags.lastRecordsSize = tagRecords.count
+        recentTags.lastRecordsSize = min(tagRecords.count, RecentTags.largestReservation)
         let tags = ZipkinTags(records: tagRecords.bytes, count: count)
         return hasRepeatedKeys ? tags.withoutRepeatedKeys() : tags
     }
