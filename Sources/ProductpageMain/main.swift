@@ -4,5 +4,5 @@ import Foundation
 import ServiceCommandLine
 
 // A binary that links only the lab services.
-ServiceCommand.runConcurrencyOnEventLoops()
+ServiceCommand.runOnOneEventLoop()
 await ServiceCommand.main(service: "productpage")

@@ -75,17 +75,21 @@ public struct ServiceCommand: AsyncParsableCommand {
         }
     }
 
-    /// Makes NIO's event loops Swift concurrency's global executor in a lab service process:
-    /// a request's handler then runs on the thread that read it, and a downstream call's answer
-    /// comes back without a hop between NIO's threads and the concurrency pool (under wrk,
-    /// ~18 % of a chain service's CPU was such thread switches). Only for service processes,
-    /// whose tasks never block: a blocking task would stall every connection on its loop.
-    /// Returns whether the hook was installed (false if another was already set).
+    /// Runs a lab service process on one NIO event loop thread, which is also Swift
+    /// concurrency's global executor: a request's handler runs on the thread that read it, its
+    /// downstream call goes out and comes back on that thread, and nothing hops between
+    /// threads. Under wrk, thread switches between NIO's loops and the concurrency pool were
+    /// ~18 % of a chain service's CPU (the hook); with a second loop, a call's answer still
+    /// often landed on the other one (one loop: service-b's CPU per request 15 % lower against
+    /// its sidecar's). A service needs a few hundred microseconds of CPU per request, far from
+    /// a core. Only for service processes, whose tasks never block: a blocking task would stall
+    /// every connection. Call before anything uses NIO's singleton group. Returns whether the
+    /// hook was installed (false if another was already set).
     @discardableResult
-    public static func runConcurrencyOnEventLoops() -> Bool {
+    public static func runOnOneEventLoop() -> Bool {
+        NIOSingletons.groupLoopCountSuggestion = 1
         typealias EnqueueHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
         let installed = withUnsafeTemporaryAllocation(of: EnqueueHook.self, capacity: 1) { hook in
-            // `any()` prefers the calling thread's loop, so a job stays where it was enqueued.
             hook.baseAddress!.initialize(to: { job, _ in
                 MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(job)
             })
@@ -97,7 +101,7 @@ public struct ServiceCommand: AsyncParsableCommand {
         return installed
     }
 
-    /// Whether `runConcurrencyOnEventLoops` installed its hook (logged at start).
+    /// Whether `runOnOneEventLoop` installed its hook (logged at start).
     static let tasksRunOnEventLoops = Atomic<Bool>(false)
 
     public func run() async throws {
@@ -109,7 +113,10 @@ public struct ServiceCommand: AsyncParsableCommand {
             directRoutes: try Self.parseDirectRoutes(direct)
         )
         let logger = Logger(label: "tracelab.service.\(name.rawValue)")
-        logger.debug("starting", metadata: ["tasks_on_event_loops": "\(Self.tasksRunOnEventLoops.load(ordering: .relaxed))"])
+        logger.debug("starting", metadata: [
+            "tasks_on_event_loops": "\(Self.tasksRunOnEventLoops.load(ordering: .relaxed))",
+            "event_loops": "\(MultiThreadedEventLoopGroup.singleton.makeIterator().reduce(0) { count, _ in count + 1 })",
+        ])
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .labService)
         do {
             let application = try buildServiceApplication(configuration: configuration, httpClient: httpClient, logger: logger)

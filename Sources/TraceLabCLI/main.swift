@@ -11,10 +11,10 @@ import TraceLabCommands
 // main actor or the main queue.
 // `main(role: [])`, not `main(nil)`: the latter resolves to ArgumentParser's synchronous
 // entry, which refuses an async root command.
-// A lab service runs its tasks on NIO's event loops (`runConcurrencyOnEventLoops`), set before
-// the first task starts.
+// A lab service runs on one NIO event loop that also runs its tasks (`runOnOneEventLoop`),
+// set before the first task starts.
 if CommandLine.arguments.dropFirst().first == "service" {
-    ServiceCommand.runConcurrencyOnEventLoops()
+    ServiceCommand.runOnOneEventLoop()
 }
 let finished = DispatchSemaphore(value: 0)
 Task.detached {
