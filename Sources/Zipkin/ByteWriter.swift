@@ -48,16 +48,11 @@ struct ByteWriter {
         count += 1
     }
 
-    /// `source`'s length as a little-endian `UInt32`, then its bytes. Copies a word at a time:
-    /// tag values are mostly a few dozen bytes, where calling `memcpy` costs more than the copy.
-    @inline(__always)
-    mutating func lengthPrefixed(_ source: UnsafeBufferPointer<UInt8>) {
-        _ = lengthPrefixed(source, readableBeyond: 0)
-    }
-
-    /// `lengthPrefixed(source)`, returning whether every byte was below 0x80. When
-    /// `readableBeyond` bytes after `source` may be read too (it lies inside a larger buffer),
-    /// the last partial word is loaded whole instead of byte by byte.
+    /// `source`'s length as a little-endian `UInt32`, then its bytes; returns whether every
+    /// byte was below 0x80. Copies a word at a time: tag values are mostly a few dozen bytes,
+    /// where calling `memcpy` costs more than the copy. When `readableBeyond` bytes after
+    /// `source` may be read too (it lies inside a larger buffer), the last partial word is
+    /// loaded whole instead of byte by byte.
     @inline(__always)
     mutating func lengthPrefixed(_ source: UnsafeBufferPointer<UInt8>, readableBeyond: Int) -> Bool {
         let length = source.count

@@ -641,7 +641,8 @@ struct JSONByteReader {
                     let bit: UInt64 = 1 << UInt64(((keyEnd &- recordStart) &* 7 &+ Int(tagRecords.base[keyEnd - 1])) & 63)
                     if otherKeysSeen & bit != 0 && !hasRepeatedKeys {
                         let written = ZipkinTags.record(in: tagRecords.bytes, at: recordStart)
-                        hasRepeatedKeys = ZipkinTags.find(UnsafeBufferPointer(rebasing: tagRecords.bytes[written.key]), in: tagRecords.bytes, before: recordStart) != nil
+                        hasRepeatedKeys = ZipkinTags.find(
+                            knownKey: -1, keyBytes: UnsafeBufferPointer(rebasing: tagRecords.bytes[written.key]), in: tagRecords.bytes, before: recordStart) != nil
                     }
                     otherKeysSeen |= bit
                 }

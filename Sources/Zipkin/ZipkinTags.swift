@@ -77,24 +77,20 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
             }
         }
         set {
-            var key = key
-            key.withUTF8 { keyBytes in
-                let found = records.withUnsafeBufferPointer { Self.find(keyBytes, in: $0) }
-                switch (found, newValue) {
-                case (let record?, var value?):
-                    var replacement: [UInt8] = []
-                    value.withUTF8 { Self.writeValue($0, into: &replacement) }
-                    records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
-                case (let record?, nil):
-                    records.removeSubrange(record.start..<record.value.upperBound)
-                    count -= 1
-                case (nil, var value?):
-                    Self.writeKey(keyBytes, into: &records)
-                    value.withUTF8 { Self.writeValue($0, into: &records) }
-                    count += 1
-                case (nil, nil):
-                    break
-                }
+            var keyCopy = key
+            let found = keyCopy.withUTF8 { keyBytes in records.withUnsafeBufferPointer { Self.find(keyBytes, in: $0) } }
+            switch (found, newValue) {
+            case (let record?, var value?):
+                var replacement: [UInt8] = []
+                value.withUTF8 { Self.writeValue($0, into: &replacement) }
+                records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
+            case (let record?, nil):
+                records.removeSubrange(record.start..<record.value.upperBound)
+                count -= 1
+            case (nil, let value?):
+                append(key, value)
+            case (nil, nil):
+                break
             }
         }
     }
@@ -104,14 +100,11 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
     public func forEachUTF8(_ body: (_ key: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         try records.withUnsafeBufferPointer { buffer in
             try KnownTagKeys.table.keyBytes.withUnsafeBufferPointer { knownKeyBytes in
-                var offset = 0
-                while offset < buffer.count {
-                    let record = Self.record(in: buffer, at: offset)
+                for record in Records(buffer) {
                     let key = record.knownKey >= 0
                         ? UnsafeBufferPointer(rebasing: knownKeyBytes[KnownTagKeys.table.keyBytesRange(record.knownKey)])
                         : UnsafeBufferPointer(rebasing: buffer[record.key])
                     try body(key, UnsafeBufferPointer(rebasing: buffer[record.value]))
-                    offset = record.value.upperBound
                 }
             }
         }
@@ -175,20 +168,38 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
         return Record(start: start, knownKey: knownKey, key: key, value: (position + 4)..<(position + 4 + valueLength))
     }
 
-    /// The record whose key is `keyBytes`.
-    static func find(_ keyBytes: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Record? {
-        let known = KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count) ?? -1
-        let end = end ?? buffer.count
+    /// The records of `buffer` before `end` (all of them by default), in order.
+    struct Records: Sequence, IteratorProtocol {
+        let buffer: UnsafeBufferPointer<UInt8>
+        let end: Int
         var offset = 0
-        while offset < end {
-            let record = record(in: buffer, at: offset)
-            if known >= 0 {
-                if record.knownKey == known { return record }
-            } else if record.knownKey < 0, record.key.count == keyBytes.count,
-                      UnsafeBufferPointer(rebasing: buffer[record.key]).elementsEqual(keyBytes) {
+
+        init(_ buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) {
+            self.buffer = buffer
+            self.end = end ?? buffer.count
+        }
+
+        @inline(__always)
+        mutating func next() -> Record? {
+            guard offset < end else { return nil }
+            let record = ZipkinTags.record(in: buffer, at: offset)
+            offset = record.value.upperBound
+            return record
+        }
+    }
+
+    /// The record whose key is `keyBytes`.
+    static func find(_ keyBytes: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>) -> Record? {
+        find(knownKey: KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count) ?? -1, keyBytes: keyBytes, in: buffer)
+    }
+
+    /// The record, before `end`, whose key is known key `knownKey` or, for -1, the other key
+    /// spelled by `keyBytes`.
+    static func find(knownKey: Int, keyBytes: UnsafeBufferPointer<UInt8>, in buffer: UnsafeBufferPointer<UInt8>, before end: Int? = nil) -> Record? {
+        for record in Records(buffer, before: end) where record.knownKey == knownKey {
+            if knownKey >= 0 || (record.key.count == keyBytes.count && buffer[record.key].elementsEqual(keyBytes)) {
                 return record
             }
-            offset = record.value.upperBound
         }
         return nil
     }
@@ -206,7 +217,7 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
     @inline(__always)
     static func writeUnknownKey<Sink: TagRecordSink>(_ keyBytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
         sink.appendByte(rawKeyMarker)
-        writeLengthAndBytes(keyBytes, into: &sink)
+        sink.appendLengthPrefixed(keyBytes)
     }
 
     /// Writes a value (or, with `asUnknownKey`, an unknown key's record) that lies inside a
@@ -224,12 +235,7 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
 
     @inline(__always)
     static func writeValue<Sink: TagRecordSink>(_ valueBytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
-        writeLengthAndBytes(valueBytes, into: &sink)
-    }
-
-    @inline(__always)
-    private static func writeLengthAndBytes<Sink: TagRecordSink>(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
-        sink.appendLengthPrefixed(bytes)
+        sink.appendLengthPrefixed(valueBytes)
     }
 
     /// Iterates the tags as `String` pairs, made as they are read.
@@ -267,7 +273,7 @@ extension [UInt8]: TagRecordSink {
 
 extension ByteWriter: TagRecordSink {
     @inline(__always) mutating func appendByte(_ byte: UInt8) { self.byte(byte) }
-    @inline(__always) mutating func appendLengthPrefixed(_ bytes: UnsafeBufferPointer<UInt8>) { lengthPrefixed(bytes) }
+    @inline(__always) mutating func appendLengthPrefixed(_ bytes: UnsafeBufferPointer<UInt8>) { _ = lengthPrefixed(bytes, readableBeyond: 0) }
 }
 
 extension ZipkinTags: Hashable {
@@ -275,14 +281,12 @@ extension ZipkinTags: Hashable {
         guard lhs.count == rhs.count else { return false }
         return lhs.records.withUnsafeBufferPointer { left in
             rhs.records.withUnsafeBufferPointer { right in
-                var offset = 0
-                while offset < left.count {
-                    let record = ZipkinTags.record(in: left, at: offset)
-                    guard let other = ZipkinTags.find(sameKeyAs: record, in: left, within: right),
-                          right[other.value].elementsEqual(left[record.value]) else { return false }
-                    offset = record.value.upperBound
+                ZipkinTags.Records(left).allSatisfy { record in
+                    guard let other = ZipkinTags.find(knownKey: record.knownKey, keyBytes: UnsafeBufferPointer(rebasing: left[record.key]), in: right) else {
+                        return false
+                    }
+                    return right[other.value].elementsEqual(left[record.value])
                 }
-                return true
             }
         }
     }
@@ -291,33 +295,16 @@ extension ZipkinTags: Hashable {
         // Order-independent, like Dictionary's: the pairs' own hashes combined commutatively.
         var combined = 0
         records.withUnsafeBufferPointer { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let record = ZipkinTags.record(in: buffer, at: offset)
+            for record in ZipkinTags.Records(buffer) {
                 var pairHasher = Hasher()
                 // A known key is always stored as its number, so the number stands for its bytes.
                 pairHasher.combine(record.knownKey)
                 pairHasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[record.key])))
                 pairHasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[record.value])))
                 combined ^= pairHasher.finalize()
-                offset = record.value.upperBound
             }
         }
         hasher.combine(count)
         hasher.combine(combined)
-    }
-
-    /// The record in `buffer` with the key of `record` (a record of `source`).
-    private static func find(sameKeyAs record: Record, in source: UnsafeBufferPointer<UInt8>, within buffer: UnsafeBufferPointer<UInt8>) -> Record? {
-        var offset = 0
-        while offset < buffer.count {
-            let candidate = ZipkinTags.record(in: buffer, at: offset)
-            if candidate.knownKey == record.knownKey,
-               record.knownKey >= 0 || buffer[candidate.key].elementsEqual(source[record.key]) {
-                return candidate
-            }
-            offset = candidate.value.upperBound
-        }
-        return nil
     }
 }
