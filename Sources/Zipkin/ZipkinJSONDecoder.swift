@@ -320,14 +320,8 @@ struct JSONByteReader {
         let (start, end, escaped) = try readRawString(expecting: "a quoted field name")
         try expect(UInt8(ascii: ":"), "':' after a field name")
         if escaped { return .unknown }
-        let length = end - start
-        func matches(_ literal: StaticString) -> Bool {
-            guard literal.utf8CodeUnitCount == length else { return false }
-            let pointer = literal.utf8Start
-            for index in 0..<length where bytes[start + index] != pointer[index] { return false }
-            return true
-        }
-        switch length {
+        func matches(_ literal: StaticString) -> Bool { JSONByteReader.spells(literal, bytes, start, end) }
+        switch end - start {
         case 2: return matches("id") ? .id : .unknown
         case 4:
             if matches("name") { return .name }
@@ -352,6 +346,12 @@ struct JSONByteReader {
     /// Whether the bytes `start..<end` spell `literal`.
     @inline(__always)
     func matches(_ literal: StaticString, _ start: Int, _ end: Int) -> Bool {
+        JSONByteReader.spells(literal, bytes, start, end)
+    }
+
+    /// Whether `bytes[start..<end]` spell `literal` (for the key enums, which have no reader).
+    @inline(__always)
+    static func spells(_ literal: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let length = literal.utf8CodeUnitCount
         guard end - start == length else { return false }
         let pointer = literal.utf8Start
@@ -363,11 +363,7 @@ struct JSONByteReader {
         case serviceName, ipv4, ipv6, port
 
         init?(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
-            func matches(_ literal: StaticString) -> Bool {
-                guard end - start == literal.utf8CodeUnitCount else { return false }
-                for index in 0..<literal.utf8CodeUnitCount where bytes[start + index] != literal.utf8Start[index] { return false }
-                return true
-            }
+            func matches(_ literal: StaticString) -> Bool { JSONByteReader.spells(literal, bytes, start, end) }
             if matches("serviceName") { self = .serviceName }
             else if matches("ipv4") { self = .ipv4 }
             else if matches("ipv6") { self = .ipv6 }
