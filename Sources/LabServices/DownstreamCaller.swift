@@ -51,7 +51,7 @@ struct DownstreamCaller: Sendable {
         }
         let result: DownstreamResult
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let response = try await httpClient.execute(request, timeout: TimeAmount(timeout))
             let body = try await response.body.collect(upTo: Self.maximumBodySize)
             result = .response(status: Int(response.status.code), body: body)
         } catch {
@@ -68,12 +68,5 @@ struct DownstreamCaller: Sendable {
             logger.warning("downstream call failed", metadata: ["callee": "\(callee)", "path": "\(path)", "reason": "\(reason)"])
         }
         return result
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -281,10 +281,3 @@ public struct ProxyServerError: Error, Hashable, Sendable, CustomStringConvertib
         }
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

@@ -30,7 +30,7 @@ public struct AdminClient: Sendable {
         let bytes: ByteBuffer
         let status: UInt
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanosecondsClamped))
+            let response = try await httpClient.execute(request, timeout: TimeAmount(timeout))
             status = response.status.code
             bytes = try await response.body.collect(upTo: 4 << 20)
         } catch {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 import NIOHTTP1
 import ScenarioModel
 import TraceContext
@@ -99,7 +100,7 @@ public struct TrafficDriver: Sendable {
         let started = clock.now
         var record = RecordedRequest(index: index, requestID: requestID, traceID: sentTraceID, startMicros: startMicros, debug: isDebug(headers))
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(requestTimeout.nanosecondsClamped))
+            let response = try await httpClient.execute(request, timeout: TimeAmount(requestTimeout))
             _ = try await response.body.collect(upTo: 16 << 20)
             record.status = Int(response.status.code)
             if record.traceID == nil { record.traceID = Self.traceID(in: response.headers) }
@@ -158,12 +159,5 @@ actor RequestCounter {
         }
         defer { issued += 1 }
         return issued
-    }
-}
-
-extension Duration {
-    var nanosecondsClamped: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
