@@ -26,21 +26,21 @@ struct KeepAliveAfterLocalAnswerTests {
         let harness = try await ProxyHarness.start(service: "reviews", routes: { _ in
             ["ratings": Route(endpoints: [RouteEndpoint(address: HostPort(host: "127.0.0.1", port: port))])]
         })
-        let fault = try await harness.send(harness.adminURL + "/config/routes/ratings", method: .PUT, body: #"{"fault":{"abort":{"status":503,"percent":100}}}"#)
-        #expect(fault.status == 200)
+        try await harness.shuttingDown {
+            let fault = try await harness.send(harness.adminURL + "/config/routes/ratings", method: .PUT, body: #"{"fault":{"abort":{"status":503,"percent":100}}}"#)
+            #expect(fault.status == 200)
 
-        let outboundPort = try #require(harness.addresses.outbound?.port)
-        let socket = try RawHTTPSocket(port: outboundPort)
-        defer { socket.close() }
-        let request = "GET /ratings/0 HTTP/1.1\r\nHost: ratings\r\n\r\n"
-        let first = try socket.exchange(request)
-        let second = try socket.exchange(request)
-        #expect(first.hasPrefix("HTTP/1.1 503"), "\(first)")
-        #expect(second.hasPrefix("HTTP/1.1 503"), "the connection must still serve a second request: \(second)")
-        let spans = await harness.sink.wait { $0.count >= 2 }
-        #expect(spans.filter { $0.tags["error"] != nil }.count == 2)
-
-        await harness.shutdown()
+            let outboundPort = try #require(harness.addresses.outbound?.port)
+            let socket = try RawHTTPSocket(port: outboundPort)
+            defer { socket.close() }
+            let request = "GET /ratings/0 HTTP/1.1\r\nHost: ratings\r\n\r\n"
+            let first = try socket.exchange(request)
+            let second = try socket.exchange(request)
+            #expect(first.hasPrefix("HTTP/1.1 503"), "\(first)")
+            #expect(second.hasPrefix("HTTP/1.1 503"), "the connection must still serve a second request: \(second)")
+            let spans = await harness.sink.wait { $0.count >= 2 }
+            #expect(spans.filter { $0.tags["error"] != nil }.count == 2)
+        }
         await ratings.close()
     }
 }

@@ -75,6 +75,19 @@ struct ProxyHarness {
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }
 
+    /// Runs `body`, then shuts the harness down whether or not it threw: a harness dropped
+    /// without `shutdown()` trips AsyncHTTPClient's deinit check and crashes the whole test run.
+    func shuttingDown<T>(after body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await body()
+            await shutdown()
+            return value
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
+
     func shutdown() async {
         proxy.triggerShutdown()
         _ = try? await runTask.value
