@@ -162,6 +162,15 @@ let package = Package(
             ]
         ),
         .target(name: "TraceLabBench", dependencies: ["TraceContext", "Zipkin"]),
+        // The overhead and soak labs' load generator: paced (open-model) GETs on one event loop.
+        .target(
+            name: "PacedLoad",
+            dependencies: [
+                "LabModel",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // What the fuzz targets check on each input; the regression tests replay saved inputs through it.
         .target(
             name: "FuzzProperties",
@@ -210,7 +219,7 @@ let package = Package(
             name: "TraceLabCommands",
             dependencies: [
                 "TraceContext", "Zipkin", "TraceAnalysis", "Proxy", "Collector", "LabServices", "Lab", "LabModel",
-                "Scenario", "ScenarioModel", "TraceLabBench", "ProxyCommandLine", "ServiceCommandLine", "CollectorCommandLine", "StandardErrorLogging",
+                "Scenario", "ScenarioModel", "TraceLabBench", "PacedLoad", "ProxyCommandLine", "ServiceCommandLine", "CollectorCommandLine", "StandardErrorLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -232,6 +241,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")], path: "Tests/Support"),
         .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "TraceContextInstrument"]),
         .testTarget(name: "TraceLabBenchTests", dependencies: ["TraceLabBench"]),
+        .testTarget(name: "PacedLoadTests", dependencies: ["PacedLoad", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "ZipkinTests", dependencies: ["Zipkin"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "Zipkin"]),
         .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "TestSupport", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),

@@ -13,7 +13,11 @@ struct BenchOverheadCommand: AsyncParsableCommand {
         discussion: """
         Each setup runs a fresh lab on free loopback ports. Latency is end to end, counted from \
         each request's scheduled start (open model). "+p99/hop" is what the setup adds over no \
-        sidecars, divided by the hops of a request (entry plus calls). Targets (issue 9): 100 % \
+        sidecars, divided by the hops of a request (entry plus calls). "cores busy" is the whole \
+        machine during the measurement (lab, load generator, kernel); past 75 % of the cores a \
+        setup is marked saturated, as its latency is then mostly waiting for a CPU. "steal %" is \
+        CPU time a hypervisor gave to others; setups at 2 % or more are named, as a few bursts of \
+        steal set a short run's p99. Targets (issue 9): 100 % \
         tracing adds < 0.5 ms p99 per hop at 1,000 req/s and < 25 % CPU over no tracing; the \
         collector-down run has 0 failed requests. Run from a release build.
         """
@@ -40,6 +44,9 @@ struct BenchOverheadCommand: AsyncParsableCommand {
     @Option(help: "Write the latency-by-percentile plot here (SVG).")
     var svg: String?
 
+    @Option(help: "Write every request's due time and latency here as CSV (setup, round, due_s, latency_ms): a p99 set by a few stalls shows as runs of slow requests due close together.")
+    var latencies: String?
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -64,12 +71,23 @@ struct BenchOverheadCommand: AsyncParsableCommand {
             connections: connections, executable: try LabRunnerConfiguration.currentExecutable(), logger: logger
         )
         var runs = Array(repeating: [OverheadRun](), count: OverheadBenchmark.setups.count)
+        var csv: FileHandle?
+        if let latencies {
+            guard FileManager.default.createFile(atPath: latencies, contents: Data(OverheadRun.csvHeader.utf8)),
+                  let handle = FileHandle(forWritingAtPath: latencies) else {
+                throw BenchCommandError(message: "cannot write --latencies file \(latencies)")
+            }
+            handle.seekToEndOfFile()
+            csv = handle
+        }
+        defer { try? csv?.close() }
         for round in 1...rounds {
             for (index, setup) in OverheadBenchmark.setups.enumerated() {
                 let run = try await benchmark.measure(setup) { line in
                     if !json { FileHandle.standardError.write(Data("  \(rounds > 1 ? "round \(round)/\(rounds), " : "")\(line)\n".utf8)) }
                 }
                 runs[index].append(run)
+                csv?.write(Data(run.csvRows(setup: setup.name, round: round).utf8))
             }
         }
         var rows: [OverheadReport.Setup] = []
@@ -92,6 +110,7 @@ struct BenchOverheadCommand: AsyncParsableCommand {
         } else {
             print(report.table())
             if let svg { print("plot: \(svg)") }
+            if let latencies { print("latencies: \(latencies)") }
         }
     }
 }

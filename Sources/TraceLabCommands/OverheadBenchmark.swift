@@ -1,9 +1,8 @@
-import AsyncHTTPClient
 import Foundation
 import Lab
 import LabModel
 import Logging
-import NIOCore
+import PacedLoad
 import Scenario
 import TraceLabBench
 
@@ -70,31 +69,21 @@ struct OverheadBenchmark {
 
     private func load(_ setup: Setup, on running: RunningLab, progress: (String) -> Void) async throws -> OverheadRun {
         guard let entry = running.entryURL(of: lab) else { throw BenchCommandError(message: "the lab has no \(lab) entry") }
+        guard let target = HTTPTarget(url: entry) else { throw BenchCommandError(message: "the lab's entry \(entry) is not a plain http://host:port URL") }
         if setup.collectorDown, let collector = running.state.processes.first(where: { $0.role == .collector }) {
             kill(collector.pid, SIGKILL)
         }
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        do {
-            let result = try await load(setup, on: running, entry: entry, client: client, progress: progress)
-            try? await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
-    private func load(_ setup: Setup, on running: RunningLab, entry: String, client: HTTPClient,
-                      progress: (String) -> Void) async throws -> OverheadRun {
         progress("\(setup.name): warming up")
-        _ = await OpenModelLoad(rate: rate, duration: warmUp, connections: connections).run(OpenModelLoad.timedGet(entry, client: client))
+        _ = await PacedHTTPLoad(target: target, rate: rate, duration: warmUp, connections: connections).run()
         let processes = running.state.processes.filter { ProcessControl.isRunning($0.pid) }
         let cpuBefore = Dictionary(uniqueKeysWithValues: processes.map { ($0.pid, ProcFS.cpuSeconds(pid: $0.pid) ?? 0) })
         let spansBefore = await sidecarSpans(running)
+        let machineBefore = Self.machineCPU()
+        let generatorBefore = ProcFS.cpuSeconds(pid: getpid())
         progress("\(setup.name): \(Int(rate)) req/s for \(duration)")
-        let outcome = await OpenModelLoad(rate: rate, duration: duration, connections: connections).run(OpenModelLoad.timedGet(entry, client: client))
+        let outcome = await PacedHTTPLoad(target: target, rate: rate, duration: duration, connections: connections).run()
+        let machineAfter = Self.machineCPU()
+        let generatorAfter = ProcFS.cpuSeconds(pid: getpid())
         // Give the reporters one flush interval, so the spans of the last requests are counted.
         try await Task.sleep(for: .milliseconds(700))
         let spansAfter = await sidecarSpans(running)
@@ -111,10 +100,20 @@ struct OverheadBenchmark {
             }
         }
         return OverheadRun(
-            latencies: outcome.results, failures: outcome.failures, elapsedSeconds: outcome.elapsedSeconds,
+            latencies: outcome.latenciesMicroseconds, failures: outcome.failures, elapsedSeconds: outcome.elapsedSeconds,
             cpuSeconds: cpu, rssMegabytes: rss,
-            spansReported: spansAfter.reported - spansBefore.reported, spansDropped: spansAfter.dropped - spansBefore.dropped
+            spansReported: spansAfter.reported - spansBefore.reported, spansDropped: spansAfter.dropped - spansBefore.dropped,
+            loadGeneratorCPUSeconds: generatorAfter.flatMap { after in generatorBefore.map { after - $0 } },
+            busyCores: machineAfter.flatMap { after in machineBefore.flatMap { after.busyCores(since: $0) } },
+            cores: machineAfter?.cores,
+            stolenShare: machineAfter.flatMap { after in machineBefore.flatMap { after.stolenShare(since: $0) } },
+            dueSeconds: outcome.successes.map { Double($0.index) / rate }
         )
+    }
+
+    /// The machine's CPU times now; nil where there is no /proc/stat (macOS).
+    static func machineCPU() -> MachineCPUTimes? {
+        (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)).flatMap(MachineCPUTimes.init(procStat:))
     }
 
     static func kind(_ role: LabRole) -> String {

@@ -3,6 +3,7 @@ import Foundation
 import Lab
 import LabModel
 import NIOCore
+import PacedLoad
 import TraceAnalysis
 import TraceContext
 import Zipkin
@@ -36,10 +37,17 @@ struct SoakRun {
     func runInterval(number: Int, on running: RunningLab, client: HTTPClient) async throws -> IntervalReport {
         guard let entry = running.entryURL(of: lab) else { throw BenchCommandError(message: "the lab has no \(lab) entry") }
         let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        let load = await OpenModelLoad(rate: rate, duration: interval, connections: connections).run { _ in
-            await Self.request(entry, client: client)
+        guard let target = HTTPTarget(url: entry) else { throw BenchCommandError(message: "the lab's entry \(entry) is not a plain http://host:port URL") }
+        let load = PacedHTTPLoad(target: target, rate: rate, duration: interval, connections: connections)
+        // A fresh sampled B3 context per request, made before the clock starts.
+        var generator = SystemRandomNumberGenerator()
+        let contexts = (0..<load.total).map { _ in
+            (trace: TraceID.random(is128Bit: true, using: &generator).hex, span: SpanID.random(using: &generator).hex)
         }
-        let sent = load.results
+        let outcome = await load.run { index in
+            [("x-b3-traceid", contexts[index].trace), ("x-b3-spanid", contexts[index].span), ("x-b3-sampled", "1")]
+        }
+        let sent = outcome.successes.map { contexts[$0.index].trace }
         let collector = running.state.collectorURL
         var complete = 0
         for traceID in sent where await Self.isComplete(traceID, lab: lab, collector: collector, client: client) {
@@ -50,25 +58,8 @@ struct SoakRun {
                           rssMegabytes: Double(ProcFS.residentBytes(pid: process.pid) ?? 0) / 1_048_576,
                           openFiles: ProcFS.openFileDescriptors(pid: process.pid) ?? -1)
         }
-        return IntervalReport(second: number * Int(seconds), requests: sent.count + load.failures, failed: load.failures,
+        return IntervalReport(second: number * Int(seconds), requests: sent.count + outcome.failures, failed: outcome.failures,
                               complete: complete, processes: processes)
-    }
-
-    /// Sends one request with a fresh sampled B3 context; its trace id, or nil on failure.
-    static func request(_ url: String, client: HTTPClient) async -> String? {
-        var generator = SystemRandomNumberGenerator()
-        let traceID = TraceID.random(is128Bit: true, using: &generator).hex
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "x-b3-traceid", value: traceID)
-        request.headers.add(name: "x-b3-spanid", value: SpanID.random(using: &generator).hex)
-        request.headers.add(name: "x-b3-sampled", value: "1")
-        do {
-            let response = try await client.execute(request, timeout: .seconds(10))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            return response.status == .ok ? traceID : nil
-        } catch {
-            return nil
-        }
     }
 
     /// Polls (bounded: 5 s) until the trace has the spans its lab makes and the analysis

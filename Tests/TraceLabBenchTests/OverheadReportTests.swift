@@ -33,8 +33,9 @@ struct OverheadReportTests {
         #expect(abs((report.addedPerHop(full, \.p99) ?? 0) - (1.9 / 3)) < 1e-9)
         let lines = report.verdicts()
         #expect(lines[0].hasSuffix("MISSED"), "0.633 ms per hop is over 0.5: \(lines[0])")
-        #expect(lines[1].contains("30.0 %") && lines[1].hasSuffix("MISSED"))
-        #expect(lines[2].contains("1 failed requests") && lines[2].contains("MISSED"))
+        #expect(lines[1].hasSuffix("tracing itself (over sidecars without tracing): 0.300 ms p99 per hop"))
+        #expect(lines[2].contains("30.0 %") && lines[2].hasSuffix("MISSED"))
+        #expect(lines[3].contains("1 failed requests") && lines[3].contains("MISSED"))
         #expect(report.table().contains("sampling 100 %"))
     }
 
@@ -67,5 +68,121 @@ struct OverheadReportTests {
         #expect(svg.components(separatedBy: "<polyline").count == 3)
         #expect(svg.contains("t &lt;x&gt;"))
         #expect(svg.contains(">99.9 %<"))
+    }
+}
+
+@Suite("machine CPU and saturation")
+struct MachineSaturationTests {
+    static let procStat = """
+    cpu  4705 356 584 3699176 2360 0 136 12 0 0
+    cpu0 2353 178 292 1849588 1180 0 68 6 0 0
+    cpu1 2352 178 292 1849588 1180 0 68 6 0 0
+    intr 114930548 113199788 3 0 5 263 0 4 [...]
+    ctxt 1990473
+    btime 1062191376
+    processes 2915
+    """
+
+    @Test("/proc/stat: busy is everything but idle and I/O wait, summed over the cores")
+    func parses() throws {
+        let times = try #require(MachineCPUTimes(procStat: Self.procStat))
+        #expect(times.cores == 2)
+        #expect(times.totalTicks == 4705 + 356 + 584 + 3_699_176 + 2360 + 136 + 12)
+        #expect(times.busyTicks == 4705 + 356 + 584 + 136 + 12)
+        #expect(times.stealTicks == 12)
+        let later = MachineCPUTimes(busyTicks: times.busyTicks + 150, totalTicks: times.totalTicks + 200, stealTicks: times.stealTicks + 10, cores: 2)
+        #expect(later.busyCores(since: times) == 1.5)
+        #expect(later.stolenShare(since: times) == 0.05)
+        #expect(times.busyCores(since: later) == nil, "time does not run backwards")
+        #expect(times.busyCores(since: times) == nil, "no ticks between the samples")
+    }
+
+    @Test("a missing or malformed aggregate line is nil, not zero")
+    func malformed() {
+        #expect(MachineCPUTimes(procStat: "cpu0 1 2 3 4\nctxt 5") == nil)
+        #expect(MachineCPUTimes(procStat: "cpu  1 2 x 4 5") == nil)
+        #expect(MachineCPUTimes(procStat: "cpu  1 2") == nil)
+        #expect(MachineCPUTimes(procStat: "") == nil)
+        let old = MachineCPUTimes(procStat: "cpu  10 0 5 100\n")
+        #expect(old?.cores == 1 && old?.stealTicks == 0, "older kernels: four fields, no per-CPU lines")
+    }
+
+    func run(busyCores: Double?, seconds: Double, generator: Double? = 0.05) -> OverheadRun {
+        OverheadRun(latencies: Array(repeating: 1000, count: 100), failures: 0, elapsedSeconds: seconds,
+                    cpuSeconds: ["app": 0.1], rssMegabytes: [:], spansReported: 0, spansDropped: 0,
+                    loadGeneratorCPUSeconds: generator, busyCores: busyCores, cores: busyCores == nil ? nil : 2,
+                    stolenShare: busyCores.map { $0 / 100 })
+    }
+
+    @Test("rounds pool busy cores by their time and the load generator per request")
+    func pooling() {
+        let (row, _) = OverheadReport.Setup.pooling([run(busyCores: 1.0, seconds: 1), run(busyCores: 1.9, seconds: 2)], name: "x")
+        #expect(abs((row.busyCores ?? 0) - 1.6) < 1e-9)
+        #expect(abs((row.stolenShare ?? 0) - 0.016) < 1e-9)
+        #expect(row.cores == 2)
+        #expect(abs((row.loadGeneratorCPUPer1k ?? 0) - 0.5) < 1e-9)
+        #expect(row.totalCPUPer1k == 1.0, "the load generator is not part of the lab's CPU")
+        let (unsampled, _) = OverheadReport.Setup.pooling([run(busyCores: nil, seconds: 1, generator: nil)], name: "y")
+        #expect(unsampled.busyCores == nil && unsampled.cores == nil && unsampled.loadGeneratorCPUPer1k == nil && unsampled.stolenShare == nil)
+        #expect(!unsampled.saturated)
+    }
+
+    @Test("setups past three quarters of the cores are named as saturated; headroom gives no note")
+    func note() {
+        let (calm, _) = OverheadReport.Setup.pooling([run(busyCores: 1.49, seconds: 1)], name: OverheadReport.noSidecars)
+        let (busy, _) = OverheadReport.Setup.pooling([run(busyCores: 1.5, seconds: 1)], name: OverheadReport.fullTracing)
+        #expect(!calm.saturated && busy.saturated)
+        let quiet = OverheadReport(lab: "chain", rate: 100, durationSeconds: 1, connections: 8, hopsPerRequest: 3, setups: [calm])
+        #expect(quiet.saturationNote() == nil)
+        #expect(quiet.table().contains("1.49 of 2"))
+        let loud = OverheadReport(lab: "chain", rate: 1000, durationSeconds: 1, connections: 8, hopsPerRequest: 3, setups: [calm, busy])
+        let note = loud.saturationNote() ?? ""
+        #expect(note.contains("sampling 100 % 1.50 of 2 cores") && !note.contains(OverheadReport.noSidecars))
+        #expect(loud.verdicts().last == note)
+    }
+
+    @Test("setups with 2 % steal or more are named; quieter ones are not")
+    func steal() {
+        var quiet = OverheadReport.Setup.pooling([run(busyCores: 1.0, seconds: 1)], name: OverheadReport.noSidecars).row
+        var noisy = OverheadReport.Setup.pooling([run(busyCores: 1.0, seconds: 1)], name: OverheadReport.sidecarsNoTracing).row
+        quiet.stolenShare = 0.0199
+        noisy.stolenShare = 0.109
+        #expect(OverheadReport(lab: "chain", rate: 400, durationSeconds: 6, connections: 8, hopsPerRequest: 3, setups: [quiet]).stealNote() == nil)
+        let report = OverheadReport(lab: "chain", rate: 400, durationSeconds: 6, connections: 8, hopsPerRequest: 3, setups: [quiet, noisy])
+        let note = report.stealNote() ?? ""
+        #expect(note.contains("sidecars, tracing off 10.9 %") && !note.contains(OverheadReport.noSidecars))
+        #expect(report.table().contains("10.90"))
+    }
+
+    @Test("tracing that used less CPU than no tracing is reported as noise, not as a negative cost")
+    func negativeCPU() {
+        func row(_ name: String, cpu: Double) -> OverheadReport.Setup {
+            OverheadReport.Setup(name: name, requests: 10, failed: 0, achievedRate: 10, latency: LatencyDistribution(microseconds: [1000]),
+                                 cpuSecondsPer1k: ["app": cpu], rssMegabytes: [:], spansReported: 0, spansDropped: 0)
+        }
+        let report = OverheadReport(lab: "chain", rate: 10, durationSeconds: 1, connections: 1, hopsPerRequest: 3, setups: [
+            row(OverheadReport.noSidecars, cpu: 1), row(OverheadReport.sidecarsNoTracing, cpu: 2), row(OverheadReport.fullTracing, cpu: 1.78),
+        ])
+        #expect(report.verdicts().contains("100 % tracing used 11.0 % less CPU than sidecars without tracing, within the noise (target < 25 % more): ok"))
+    }
+}
+
+@Suite("overhead latencies CSV")
+struct OverheadLatenciesCSVTests {
+    @Test("one line per completed request, in due order, with the setup quoted")
+    func rows() {
+        let run = OverheadRun(latencies: [2500, 1000, 40_000], failures: 1, elapsedSeconds: 1, cpuSeconds: [:], rssMegabytes: [:],
+                              spansReported: 0, spansDropped: 0, dueSeconds: [0.005, 0, 0.0025])
+        #expect(OverheadRun.csvHeader + run.csvRows(setup: "sampling 100 %", round: 2) == """
+        setup,round,due_s,latency_ms
+        "sampling 100 %",2,0.0000,1.000
+        "sampling 100 %",2,0.0025,40.000
+        "sampling 100 %",2,0.0050,2.500
+
+        """)
+        #expect(run.csvRows(setup: #"a "b""#, round: 1).hasPrefix(#""a ""b""",1,"#))
+        let unrecorded = OverheadRun(latencies: [1], failures: 0, elapsedSeconds: 1, cpuSeconds: [:], rssMegabytes: [:],
+                                     spansReported: 0, spansDropped: 0, dueSeconds: [0.1, 0.2])
+        #expect(unrecorded.dueSeconds.isEmpty && unrecorded.csvRows(setup: "x", round: 1).isEmpty, "due times that do not match the latencies are dropped")
     }
 }
