@@ -238,7 +238,7 @@ let package = Package(
 
         // MARK: tests
         // Helpers several test targets share (raw-socket requests no HTTP client would send).
-        .target(name: "TestSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/Support"),
         .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "TraceContextInstrument"]),
         .testTarget(name: "TraceLabBenchTests", dependencies: ["TraceLabBench"]),
         .testTarget(name: "PacedLoadTests", dependencies: ["PacedLoad", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),

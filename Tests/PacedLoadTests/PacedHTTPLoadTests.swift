@@ -6,7 +6,7 @@ import TestSupport
 
 @Suite("paced HTTP load")
 struct PacedHTTPLoadTests {
-    func load(_ server: ScriptedHTTPServer, _ path: String, rate: Double, seconds: Double, connections: Int,
+    func load(_ server: TestHTTPServer, _ path: String, rate: Double, seconds: Double, connections: Int,
               timeout: Duration = .seconds(10)) -> PacedHTTPLoad {
         PacedHTTPLoad(target: HTTPTarget(host: "127.0.0.1", port: server.port, path: path), rate: rate,
                       duration: .milliseconds(Int64(seconds * 1000)), connections: connections, timeout: timeout)
@@ -14,10 +14,10 @@ struct PacedHTTPLoadTests {
 
     @Test("every request is sent once with its own headers, over at most the given connections")
     func sendsEveryRequest() async throws {
-        let server = try await ScriptedHTTPServer()
+        let server = try await TestHTTPServer.scripted()
         let load = load(server, "/ok", rate: 400, seconds: 0.5, connections: 4)
         let outcome = await load.run { index in [("x-index", "\(index)")] }
-        try await server.stop()
+        await server.close()
         #expect(load.total == 200)
         #expect(outcome.failures == 0, "\(outcome.failureReasons)")
         #expect(outcome.successes.map(\.index).sorted() == Array(0..<200))
@@ -30,11 +30,11 @@ struct PacedHTTPLoadTests {
 
     @Test("open model: a request that waits for a busy connection counts the wait")
     func countsTheWait() async throws {
-        let server = try await ScriptedHTTPServer()
+        let server = try await TestHTTPServer.scripted()
         // 5 requests 50 ms apart through one connection to a server that takes 100 ms each:
         // the last is due at 200 ms and cannot finish before 500 ms.
         let outcome = await load(server, "/slow", rate: 20, seconds: 0.25, connections: 1).run()
-        try await server.stop()
+        await server.close()
         #expect(outcome.successes.count == 5, "\(outcome.failureReasons)")
         let slowest = outcome.latenciesMicroseconds.max() ?? 0
         #expect(slowest >= 290_000, "a closed-model client would report ~100 ms; got \(slowest) µs")
@@ -43,9 +43,9 @@ struct PacedHTTPLoadTests {
 
     @Test("non-2xx answers fail with their status, and the connection is reused")
     func statusFailures() async throws {
-        let server = try await ScriptedHTTPServer()
+        let server = try await TestHTTPServer.scripted()
         let outcome = await load(server, "/fail", rate: 200, seconds: 0.1, connections: 2).run()
-        try await server.stop()
+        await server.close()
         #expect(outcome.successes.isEmpty)
         #expect(outcome.failureReasons == ["status 503": 20])
         #expect(server.connections <= 2)
@@ -53,12 +53,12 @@ struct PacedHTTPLoadTests {
 
     @Test("a server that closes after each response or resets gets new connections, and resets fail")
     func closingServers() async throws {
-        let server = try await ScriptedHTTPServer()
+        let server = try await TestHTTPServer.scripted()
         let closing = await load(server, "/close", rate: 200, seconds: 0.1, connections: 2).run()
         #expect(closing.successes.count == 20 && closing.failures == 0, "\(closing.failureReasons)")
         #expect(server.connections == 20)
         let resetting = await load(server, "/reset", rate: 200, seconds: 0.1, connections: 2).run()
-        try await server.stop()
+        await server.close()
         #expect(resetting.successes.isEmpty && resetting.failures == 20, "\(resetting.failureReasons)")
     }
 
@@ -73,9 +73,9 @@ struct PacedHTTPLoadTests {
 
     @Test("unanswered requests time out, closing their connections, and the run ends")
     func timeout() async throws {
-        let server = try await ScriptedHTTPServer()
+        let server = try await TestHTTPServer.scripted()
         let outcome = await load(server, "/hang", rate: 20, seconds: 0.1, connections: 4, timeout: .milliseconds(200)).run()
-        try await server.stop()
+        await server.close()
         #expect(outcome.failureReasons == ["timed out": 2])
         #expect(outcome.elapsedSeconds < 5, "bounded by the timeout and its sweep, not by the server")
     }

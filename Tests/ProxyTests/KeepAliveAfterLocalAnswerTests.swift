@@ -3,6 +3,7 @@ import NIOPosix
 import Proxy
 import ProxyCore
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc

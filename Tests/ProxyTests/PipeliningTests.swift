@@ -1,7 +1,7 @@
 import NIOPosix
 import ProxyCore
-import TestSupport
 import Testing
+import TestSupport
 
 /// The sidecar serves one request per connection at a time; requests a client pipelines
 /// behind it wait their turn (the proxy does this itself instead of NIO's

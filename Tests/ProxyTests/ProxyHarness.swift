@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import Proxy
 import ProxyCore
+import TestSupport
 import ZipkinHTTPReporter
 
 /// Starts, in process and on 127.0.0.1 port 0: an app, optional extra upstreams, a Zipkin

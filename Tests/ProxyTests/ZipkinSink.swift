@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import TestSupport
 import Zipkin
 
 /// A Zipkin endpoint for tests: decodes every POSTed batch and lets a test wait for spans.

@@ -2,9 +2,9 @@ import Synchronization
 
 /// An append-only list a test can wait on: `wait` returns once the elements satisfy a
 /// predicate, or after `timeout` with what arrived, so a missing element fails the test's
-/// expectations with the evidence instead of hanging the run. The test app and the Zipkin
-/// sink record into one each.
-final class AwaitableList<Element: Sendable>: Sendable {
+/// expectations with the evidence instead of hanging the run. The test HTTP server records
+/// into one.
+public final class AwaitableList<Element: Sendable>: Sendable {
     private struct Waiter {
         var id: Int
         var predicate: @Sendable ([Element]) -> Bool
@@ -19,9 +19,11 @@ final class AwaitableList<Element: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    var elements: [Element] { state.withLock { $0.elements } }
+    public init() {}
 
-    func append(contentsOf new: [Element]) {
+    public var elements: [Element] { state.withLock { $0.elements } }
+
+    public func append(contentsOf new: [Element]) {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.elements += new
             let all = state.elements
@@ -32,7 +34,7 @@ final class AwaitableList<Element: Sendable>: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    func wait(timeout: Duration = .seconds(10), until predicate: @escaping @Sendable ([Element]) -> Bool) async -> [Element] {
+    public func wait(timeout: Duration = .seconds(10), until predicate: @escaping @Sendable ([Element]) -> Bool) async -> [Element] {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let id = state.withLock { state -> Int? in
                 if predicate(state.elements) { return nil }
