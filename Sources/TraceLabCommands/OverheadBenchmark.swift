@@ -113,7 +113,11 @@ struct OverheadBenchmark {
 
     /// The machine's CPU times now; nil where there is no /proc/stat (macOS).
     static func machineCPU() -> MachineCPUTimes? {
-        (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)).flatMap(MachineCPUTimes.init(procStat:))
+        let seconds = ProcessInfo.processInfo.systemUptime
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)).flatMap {
+            MachineCPUTimes(procStat: $0, seconds: seconds, ticksPerSecond: ticks > 0 ? ticks : 100)
+        }
     }
 
     static func kind(_ role: LabRole) -> String {

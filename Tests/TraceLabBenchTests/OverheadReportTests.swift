@@ -83,28 +83,41 @@ struct MachineSaturationTests {
     processes 2915
     """
 
-    @Test("/proc/stat: busy is everything but idle and I/O wait, summed over the cores")
+    @Test("/proc/stat: busy is the cores' time less their idle and I/O wait time")
     func parses() throws {
-        let times = try #require(MachineCPUTimes(procStat: Self.procStat))
+        let times = try #require(MachineCPUTimes(procStat: Self.procStat, seconds: 10))
         #expect(times.cores == 2)
-        #expect(times.totalTicks == 4705 + 356 + 584 + 3_699_176 + 2360 + 136 + 12)
-        #expect(times.busyTicks == 4705 + 356 + 584 + 136 + 12)
+        #expect(times.idleTicks == 3_699_176 + 2360)
         #expect(times.stealTicks == 12)
-        let later = MachineCPUTimes(busyTicks: times.busyTicks + 150, totalTicks: times.totalTicks + 200, stealTicks: times.stealTicks + 10, cores: 2)
+        // One second later: 200 ticks of capacity, 50 of them idle.
+        let later = MachineCPUTimes(idleTicks: times.idleTicks + 50, stealTicks: times.stealTicks + 10, cores: 2, seconds: 11)
         #expect(later.busyCores(since: times) == 1.5)
         #expect(later.stolenShare(since: times) == 0.05)
         #expect(times.busyCores(since: later) == nil, "time does not run backwards")
-        #expect(times.busyCores(since: times) == nil, "no ticks between the samples")
+        #expect(times.busyCores(since: times) == nil, "no time between the samples")
+    }
+
+    @Test("busy time does not depend on the busy fields, which a tickless kernel under-counts")
+    func idleBased() throws {
+        // Seen on a Firecracker VM: a lab using 0.32 cores for 0.5 s, the user and system
+        // fields barely moving and the fields summing to 165 ticks per second, not 200.
+        let before = try #require(MachineCPUTimes(procStat: "cpu  1000 0 500 10000 0 0 0 0\ncpu0 1\ncpu1 1", seconds: 100))
+        let after = try #require(MachineCPUTimes(procStat: "cpu  1000 0 501 10082 0 0 0 0\ncpu0 1\ncpu1 1", seconds: 100.5))
+        #expect(abs((after.busyCores(since: before) ?? 0) - 0.36) < 1e-9)
+        // Idle beyond the wall clock (a late sample) is clamped to an idle machine, not negative.
+        let late = MachineCPUTimes(idleTicks: before.idleTicks + 150, cores: 2, seconds: 100.5)
+        #expect(late.busyCores(since: before) == 0)
     }
 
     @Test("a missing or malformed aggregate line is nil, not zero")
     func malformed() {
-        #expect(MachineCPUTimes(procStat: "cpu0 1 2 3 4\nctxt 5") == nil)
-        #expect(MachineCPUTimes(procStat: "cpu  1 2 x 4 5") == nil)
-        #expect(MachineCPUTimes(procStat: "cpu  1 2") == nil)
-        #expect(MachineCPUTimes(procStat: "") == nil)
-        let old = MachineCPUTimes(procStat: "cpu  10 0 5 100\n")
-        #expect(old?.cores == 1 && old?.stealTicks == 0, "older kernels: four fields, no per-CPU lines")
+        #expect(MachineCPUTimes(procStat: "cpu0 1 2 3 4\nctxt 5", seconds: 0) == nil)
+        #expect(MachineCPUTimes(procStat: "cpu  1 2 x 4 5", seconds: 0) == nil)
+        #expect(MachineCPUTimes(procStat: "cpu  1 2", seconds: 0) == nil)
+        #expect(MachineCPUTimes(procStat: "", seconds: 0) == nil)
+        #expect(MachineCPUTimes(procStat: "cpu  10 0 5 100\n", seconds: 0, ticksPerSecond: 0) == nil)
+        let old = MachineCPUTimes(procStat: "cpu  10 0 5 100\n", seconds: 0)
+        #expect(old?.cores == 1 && old?.stealTicks == 0 && old?.idleTicks == 100, "older kernels: four fields, no per-CPU lines")
     }
 
     func run(busyCores: Double?, seconds: Double, generator: Double? = 0.05) -> OverheadRun {
