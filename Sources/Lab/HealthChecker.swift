@@ -32,7 +32,7 @@ struct HealthChecker: Sendable {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(requestTimeout.components.seconds * 1000 + requestTimeout.components.attoseconds / 1_000_000_000_000_000)))
+            let response = try await httpClient.execute(request, timeout: TimeAmount(requestTimeout))
             _ = try? await response.body.collect(upTo: 64 * 1024)
             return response.status.code == 200
         } catch {

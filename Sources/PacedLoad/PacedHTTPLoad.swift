@@ -32,8 +32,7 @@ public struct PacedHTTPLoad: Sendable {
 
     /// Requests the run sends: `rate × duration`, at least one.
     public var total: Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(rate * (Double(seconds) + Double(attoseconds) / 1e18)))
+        max(1, Int(rate * (duration / .seconds(1))))
     }
 
     public struct Success: Sendable, Hashable {

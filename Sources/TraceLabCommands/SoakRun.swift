@@ -36,7 +36,7 @@ struct SoakRun {
     /// Sends one interval of requests and judges their traces.
     func runInterval(number: Int, on running: RunningLab, client: HTTPClient) async throws -> IntervalReport {
         guard let entry = running.entryURL(of: lab) else { throw BenchCommandError(message: "the lab has no \(lab) entry") }
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let seconds = interval / .seconds(1)
         guard let target = HTTPTarget(url: entry) else { throw BenchCommandError(message: "the lab's entry \(entry) is not a plain http://host:port URL") }
         let load = PacedHTTPLoad(target: target, rate: rate, duration: interval, connections: connections)
         // A fresh sampled B3 context per request, made before the clock starts.
