@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The split follows ../shared/DESIGN.md: pure cores (TraceContext, Zipkin, TraceAnalysis,
+// The split follows docs/ARCHITECTURE.md: pure cores (TraceContext, Zipkin, TraceAnalysis,
 // ScenarioModel) import nothing that does IO; NIO, Hummingbird and processes stay at the edges.
 
 // An executable of the lab, running one command-line target. Release executables link the

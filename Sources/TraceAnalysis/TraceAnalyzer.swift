@@ -1,7 +1,7 @@
 import TraceContext
 import Zipkin
 
-/// Judges one trace as DESIGN.md "What complete and broken mean" says.
+/// Judges one trace as docs/ARCHITECTURE.md "What complete and broken mean" says.
 ///
 /// A trace is complete when no finding has severity `error`: exactly one root; every
 /// `parentId` resolves; every CLIENT span has a SERVER (or a further CLIENT of its own

@@ -125,8 +125,8 @@ public struct TraceFinding: Codable, Hashable, Sendable {
     public var code: Cause
     /// Lower-hex ids of the spans involved.
     public var spanIDs: [String]
-    /// Whether this is a broken link in DESIGN.md's sense (missing parent, second root, a hop
-    /// split across traces, a call whose next hop never continued the trace).
+    /// Whether this is a broken link in docs/ARCHITECTURE.md's sense (missing parent, second
+    /// root, a hop split across traces, a call whose next hop never continued the trace).
     public var brokenLink: Bool
     /// Other traces this finding points to (the other half of a split hop).
     public var relatedTraceIDs: [String]

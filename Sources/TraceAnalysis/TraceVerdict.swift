@@ -1,5 +1,5 @@
-/// The judgement of one trace, as DESIGN.md "What complete and broken mean" defines it, plus
-/// what a reader needs to see where the time went.
+/// The judgement of one trace, as docs/ARCHITECTURE.md "What complete and broken mean"
+/// defines it, plus what a reader needs to see where the time went.
 ///
 /// This is the JSON of `GET /api/tracelab/traces/{traceId}/verdict`; field names are a
 /// contract with the UI and the scenario runner. Times are microseconds; span ids lower hex.

@@ -1,5 +1,6 @@
-/// The three Zipkin bodies of ../shared/fixtures, byte for byte, so that `tracelab bench codec`
-/// measures the same input anywhere (a release binary has no test resources beside it).
+/// The three Zipkin reference bodies (docs/ARCHITECTURE.md, "Reference data"), byte for byte,
+/// so that `tracelab bench codec` measures the same input anywhere (a release binary has no
+/// test resources beside it).
 /// Keep them identical to Tests/ZipkinTests/Fixtures; `--fixtures DIR` reads files instead.
 public enum BenchFixtures {
     /// Name and body of each fixture, in the order the benchmark reports them.

@@ -7,7 +7,7 @@
 /// key, and remember per key what followed it.
 enum KnownTagKeys {
     static let keys: [String] = [
-        // TraceLab and Envoy sidecars (DESIGN.md span conventions)
+        // TraceLab and Envoy sidecars (docs/ARCHITECTURE.md, span conventions)
         "http.method", "http.url", "http.path", "http.status_code", "guid:x-request-id", "node_id",
         "upstream_cluster", "upstream_cluster.name", "downstream_cluster", "peer.address", "component", "error",
         "http.protocol", "request_size", "response_size", "response_flags", "user_agent", "upstream_address",

@@ -2,7 +2,8 @@ import Foundation
 import TraceContext
 import Zipkin
 
-/// The real bodies in ../shared/fixtures and small hand-made traces for exact expectations.
+/// The real bodies in Fixtures/ (docs/ARCHITECTURE.md, "Reference data") and small hand-made
+/// traces for exact expectations.
 enum Fixtures {
     static func bytes(_ name: String) throws -> [UInt8] {
         guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures") else {
