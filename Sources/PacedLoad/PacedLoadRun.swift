@@ -101,7 +101,7 @@ final class PacedLoadRun: @unchecked Sendable {
         let connection = PacedConnectionHandler(run: self)
         let target = load.target
         ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(TimeAmount(load.timeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -90,7 +90,7 @@ public final class ProxyServer: Service, Sendable {
             let pool = UpstreamConnectionPool(eventLoop: loop, limits: configuration.poolLimits) { address, eventLoop in
                 ClientBootstrap(group: eventLoop)
                     .connectTimeout(connectTimeout)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -244,7 +244,7 @@ public final class ProxyServer: Service, Sendable {
             return try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try initializer(channel) }
