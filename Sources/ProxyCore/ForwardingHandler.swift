@@ -198,7 +198,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         if let delay = faults.delayMilliseconds {
             runtime.statistics.faultDelayed()
             exchange.facts.responseFlags = "DI"
-            exchange.delay = context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay))) { [weak self] in
+            exchange.delay = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(delay))) { [weak self] in
                 exchange.delay = nil
                 self?.proceed(exchange, abortStatus: faults.abortStatus)
             }
@@ -239,7 +239,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
             attach(connection, to: exchange)
             return
         }
-        loop.pool.acquire(exchange.endpoint).whenComplete { [weak self] result in
+        loop.pool.acquire(exchange.endpoint).assumeIsolated().whenComplete { [weak self] result in
             guard let self else { return }
             switch result {
             case .success(let connection):
@@ -403,7 +403,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         guard let context, context.channel.isActive else { return }
         if writeEnd {
             if closeDownstream {
-                context.writeAndFlush(wrapOutboundOut(.end(trailers))).whenComplete { _ in context.close(promise: nil) }
+                context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
             } else {
                 context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
             }

@@ -56,7 +56,7 @@ public final class UpstreamConnectionPool {
     /// An idle connection, a new one, or (at the limit) the next one released.
     public func acquire(_ address: HostPort) -> EventLoopFuture<UpstreamConnection> {
         if let connection = takeIdle(address) {
-            return eventLoop.makeSucceededFuture(connection)
+            return eventLoop.assumeIsolated().makeSucceededFuture(connection)
         }
         var endpoint = endpoints[address, default: Endpoint()]
         if endpoint.open >= limits.maxConnectionsPerEndpoint {
@@ -71,18 +71,21 @@ public final class UpstreamConnectionPool {
     }
 
     private func connect(_ address: HostPort) -> EventLoopFuture<UpstreamConnection> {
-        connector(address, eventLoop).flatMapThrowing { channel in
+        // The connector's channel lives on this pool's loop, so every callback runs here: the
+        // isolated views keep the pool and its connections (loop-confined, not Sendable) off
+        // any other thread, checked in debug builds.
+        connector(address, eventLoop).assumeIsolated().flatMapThrowing { channel in
             let handler = UpstreamResponseHandler()
             try channel.pipeline.syncOperations.addHandler(handler)
             let connection = UpstreamConnection(channel: channel, address: address, handler: handler)
-            channel.closeFuture.whenComplete { [weak self] _ in
+            channel.closeFuture.assumeIsolated().whenComplete { [weak self] _ in
                 self?.connectionClosed(connection)
             }
             return connection
         }.flatMapErrorThrowing { [weak self] error in
             self?.connectFailed(address)
             throw error
-        }
+        }.nonisolated()
     }
 
     /// Gives a connection back; `reusable` is false after errors, timeouts, `Connection: close`
@@ -99,7 +102,7 @@ public final class UpstreamConnectionPool {
             let waiter = endpoint.waiters.removeFirst()
             endpoints[connection.address] = endpoint
             connection.reused = true
-            waiter.succeed(connection)
+            waiter.assumeIsolated().succeed(connection)
             return
         }
         if endpoint.idle.count >= limits.maxIdlePerEndpoint {
@@ -131,7 +134,7 @@ public final class UpstreamConnectionPool {
         let waiter = endpoint.waiters.removeFirst()
         endpoint.open += 1
         endpoints[address] = endpoint
-        connect(address).cascade(to: waiter)
+        connect(address).assumeIsolated().whenComplete { waiter.assumeIsolated().completeWith($0) }
     }
 
     /// Open connections to an endpoint now (tests and `/stats`).

@@ -31,11 +31,11 @@ struct EmbeddedHandlerTests {
     func reuse() throws {
         let connector = Connector()
         let pool = UpstreamConnectionPool(eventLoop: connector.loop) { connector.connect($0, $1) }
-        let first = try pool.acquire(endpoint).wait()
+        let first = try pool.acquire(endpoint).embeddedValue()
         #expect(connector.opened.count == 1 && !first.reused)
         pool.release(first, reusable: true)
         #expect(pool.idleConnections(to: endpoint) == 1)
-        let second = try pool.acquire(endpoint).wait()
+        let second = try pool.acquire(endpoint).embeddedValue()
         #expect(second === first && second.reused && connector.opened.count == 1)
         pool.release(second, reusable: false)
         connector.loop.run()
@@ -46,10 +46,10 @@ struct EmbeddedHandlerTests {
     func limit() throws {
         let connector = Connector()
         let pool = UpstreamConnectionPool(eventLoop: connector.loop, limits: .init(maxConnectionsPerEndpoint: 1, maxIdlePerEndpoint: 1)) { connector.connect($0, $1) }
-        let held = try pool.acquire(endpoint).wait()
+        let held = try pool.acquire(endpoint).embeddedValue()
         let waiting = pool.acquire(endpoint)
         var handedOver: UpstreamConnection?
-        waiting.whenSuccess { handedOver = $0 }
+        waiting.assumeIsolated().whenSuccess { handedOver = $0 }
         connector.loop.run()
         #expect(handedOver == nil && connector.opened.count == 1)
         pool.release(held, reusable: true)
@@ -62,7 +62,7 @@ struct EmbeddedHandlerTests {
         let connector = Connector()
         connector.fail = true
         let pool = UpstreamConnectionPool(eventLoop: connector.loop, limits: .init(maxConnectionsPerEndpoint: 1)) { connector.connect($0, $1) }
-        #expect(throws: (any Error).self) { try pool.acquire(endpoint).wait() }
+        #expect(throws: (any Error).self) { try pool.acquire(endpoint).embeddedValue() }
         #expect(pool.openConnections(to: endpoint) == 0)
     }
 
@@ -87,4 +87,18 @@ struct EmbeddedHandlerTests {
         #expect(!String(buffer: body).isEmpty)
         #expect(!channel.isActive, "the connection is closed after the answer")
     }
+}
+
+extension EventLoopFuture {
+    /// The outcome of a future on an `EmbeddedEventLoop`, read on that loop: the pool's
+    /// connections are loop-confined (not Sendable), so `wait()`, which may cross threads, is
+    /// the wrong tool for them. Throws when the loop has not completed the future yet.
+    func embeddedValue() throws -> Value {
+        var outcome: Result<Value, any Error>?
+        assumeIsolated().whenComplete { outcome = $0 }
+        guard let outcome else { throw NotYetCompleted() }
+        return try outcome.get()
+    }
+
+    struct NotYetCompleted: Error {}
 }

@@ -88,10 +88,9 @@ public final class TestHTTPServer: Sendable {
                 case .reset:
                     context.close(promise: nil)
                 case .reply(let status, let extra, let text, let delay, let close):
-                    let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                    let write = { self.write(bound.value, status: status, headers: extra, body: text, close: close) }
+                    let write = { self.write(context, status: status, headers: extra, body: text, close: close) }
                     if let delay {
-                        context.eventLoop.scheduleTask(in: TimeAmount(delay)) { write() }
+                        context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { write() }
                     } else {
                         write()
                     }

@@ -53,7 +53,8 @@ struct CompleteTraceTests {
         #expect(verdict.complete, "\(verdict.findings)")
         #expect(verdict.hops.map(\.label) == ["service-a-v1 -> service-b"])
         let tree = TraceTree(spans)
-        let appLocal = try? #require(tree.spans.firstIndex { $0.id.value == 23 })
+        let appLocal = tree.spans.firstIndex { $0.id.value == 23 }
+        #expect(appLocal != nil, "the app span is in the tree")
         let parent = appLocal.flatMap { tree.parents[$0] }.map { tree.spans[$0] }
         #expect(parent?.kind == .server && parent?.localServiceName == "service-b")
     }
