@@ -91,7 +91,7 @@ public struct ServiceCommand: AsyncParsableCommand {
         typealias EnqueueHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
         let installed = withUnsafeTemporaryAllocation(of: EnqueueHook.self, capacity: 1) { hook in
             hook.baseAddress!.initialize(to: { job, _ in
-                MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(job)
+                MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(ExecutorJob(job))
             })
             return hook.baseAddress!.withMemoryRebound(to: UnsafeRawPointer.self, capacity: 1) {
                 tracelab_install_concurrency_enqueue_hook($0.pointee)
