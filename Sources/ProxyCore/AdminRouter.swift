@@ -1,7 +1,7 @@
 import NIOHTTP1
 
 /// The admin API (`--admin`): readiness, stats, Prometheus metrics and runtime changes of
-/// routes, faults, timeouts, retries, sampling and the span clock's offset. Pure over a ``ProxyRuntime``: the HTTP
+/// routes, faults, timeouts, retries, sampling, propagation formats and the span clock's offset. Pure over a ``ProxyRuntime``: the HTTP
 /// handler in `Proxy` only collects the body and writes the answer.
 public struct AdminRouter: Sendable {
     public struct Response: Hashable, Sendable {
@@ -46,6 +46,13 @@ public struct AdminRouter: Sendable {
             } catch {
                 return .error(.badRequest, error.description)
             }
+        case (.PUT, "/config/propagation"):
+            do {
+                let formats = try AdminJSON.propagationFormats(body)
+                return Response(status: .ok, body: try runtime.setPropagation(formats).jsonBytes())
+            } catch {
+                return .error(.badRequest, error.description)
+            }
         case (.PUT, "/config/clock"):
             do {
                 let offset = try AdminJSON.clockOffset(body)
@@ -71,11 +78,11 @@ public struct AdminRouter: Sendable {
                 return .error(.badRequest, error.description)
             }
         }
-        let known = ["/ready", "/stats", "/metrics", "/config", "/config/sampling", "/config/clock", "/config/reset"]
+        let known = ["/ready", "/stats", "/metrics", "/config", "/config/sampling", "/config/propagation", "/config/clock", "/config/reset"]
         if known.contains(path) {
             return .error(.methodNotAllowed, "\(method.rawValue) is not supported on \(path)")
         }
-        return .error(.notFound, "no admin endpoint \(path): use /ready, /stats, /metrics, /config, PUT /config/routes/{service}, PUT /config/sampling, PUT /config/clock, POST /config/reset")
+        return .error(.notFound, "no admin endpoint \(path): use /ready, /stats, /metrics, /config, PUT /config/routes/{service}, PUT /config/sampling, PUT /config/propagation, PUT /config/clock, POST /config/reset")
     }
 }
 

@@ -129,11 +129,12 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
             return
         }
         runtime.statistics.requestStarted(direction)
-        let settings = runtime.settings
+        let live = runtime.live
+        let settings = live.settings
         let startNanos = NIODeadline.now().uptimeNanoseconds
         let startMicros = ClockOffset.shifted(WallClock.nowMicros(), by: settings.clockOffsetMicroseconds)
         let carrier = HTTPHeadersCarrier(head.headers)
-        let decision = runtime.decider.decide(side: direction == .inbound ? .server : .client, headers: carrier, samplingRate: settings.sampling, using: &loop.idRandom)
+        let decision = live.decider.decide(side: direction == .inbound ? .server : .client, headers: carrier, samplingRate: settings.sampling, using: &loop.idRandom)
         if !decision.errors.isEmpty {
             logger.debug("malformed trace headers ignored", metadata: ["errors": "\(decision.errors.map(\.description))"])
         }
@@ -166,7 +167,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         let stripped = HopByHopHeaders.strip(&forward.headers)
         if stripped.wasChunked { forward.headers.add(name: "transfer-encoding", value: "chunked") }
         var forwardCarrier = HTTPHeadersCarrier(forward.headers)
-        runtime.decider.rewrite(&forwardCarrier, for: decision)
+        live.decider.rewrite(&forwardCarrier, for: decision)
         forward.headers = forwardCarrier.headers
 
         let facts = SpanFacts(

@@ -13,12 +13,12 @@ public final class ProxyRuntime: Sendable {
     public let requestGuard: RequestGuard
     /// How long the app may take to answer an inbound request.
     public let appTimeout: TimeAmount
-    /// Reads `--propagation`, fixed for the process.
-    public let decider: TraceDecider
     /// Reporter counters for `/stats` (nil when spans are discarded).
     public let reporterStatistics: (@Sendable () -> ReporterCounters)?
 
-    private let settingsBox: Mutex<ProxySettings>
+    /// The settings and the decider for their propagation formats, changed together so a
+    /// request never reads formats its decider does not speak.
+    private let liveBox: Mutex<Live>
     private let active = Atomic<Int>(0)
     private let ready = Atomic<Bool>(false)
 
@@ -42,59 +42,90 @@ public final class ProxyRuntime: Sendable {
         requestGuard: RequestGuard = .init(), appTimeout: TimeAmount = .seconds(30)
     ) {
         self.initialSettings = settings
-        self.settingsBox = Mutex(settings)
+        self.liveBox = Mutex(Live(settings: settings))
         self.statistics = ProxyStatistics()
         self.reporter = reporter
         self.reporterStatistics = reporterStatistics
         self.requestGuard = requestGuard
         self.appTimeout = appTimeout
-        self.decider = TraceDecider(formats: settings.propagation)
     }
 
-    public var settings: ProxySettings { settingsBox.withLock { $0 } }
+    /// What one request reads: the settings and the decider for their propagation formats.
+    public struct Live: Sendable {
+        public var settings: ProxySettings
+        public private(set) var decider: TraceDecider
+
+        init(settings: ProxySettings) {
+            self.settings = settings
+            self.decider = TraceDecider(formats: settings.propagation)
+        }
+
+        mutating func setPropagation(_ formats: [PropagationFormatName]) {
+            settings.propagation = formats
+            decider = TraceDecider(formats: formats)
+        }
+    }
+
+    /// One consistent copy of the live settings and decider (read once per request).
+    public var live: Live { liveBox.withLock { $0 } }
+
+    public var settings: ProxySettings { liveBox.withLock { $0.settings } }
+
+    /// Reads and writes the formats of `--propagation`, or of the last `PUT /config/propagation`.
+    public var decider: TraceDecider { liveBox.withLock { $0.decider } }
 
     /// Applies a route update (creating the route if needed); returns the new settings.
     public func updateRoute(_ service: String, _ update: RouteUpdate) throws(ProxyConfigurationError) -> ProxySettings {
         try ServiceName.validate(service)
         let name = service.lowercased()
-        return try settingsBox.withLock { (settings: inout ProxySettings) throws(ProxyConfigurationError) -> ProxySettings in
-            settings.routes[name] = try update.applied(to: settings.routes[name])
-            return settings
+        return try liveBox.withLock { (live: inout Live) throws(ProxyConfigurationError) -> ProxySettings in
+            live.settings.routes[name] = try update.applied(to: live.settings.routes[name])
+            return live.settings
         }
     }
 
     public func setSampling(_ rate: Double) throws(ProxyConfigurationError) -> ProxySettings {
         try ProxySettings.validateSampling(rate)
-        return settingsBox.withLock { settings in
-            settings.sampling = rate
-            return settings
+        return liveBox.withLock { live in
+            live.settings.sampling = rate
+            return live.settings
+        }
+    }
+
+    /// Changes the formats read and written from the next request on: the lessons that need
+    /// a B3-only or W3C-only mesh switch a running lab's sidecars instead of restarting them.
+    public func setPropagation(_ formats: [PropagationFormatName]) throws(ProxyConfigurationError) -> ProxySettings {
+        guard !formats.isEmpty else { throw ProxyConfigurationError(.invalidJSON("no propagation format: use b3multi, b3single or w3c")) }
+        return liveBox.withLock { live in
+            live.setPropagation(formats)
+            return live.settings
         }
     }
 
     /// Shifts the timestamps of the spans reported from now on (the clock-skew lesson).
     public func setClockOffset(_ microseconds: Int64) -> ProxySettings {
-        settingsBox.withLock { settings in
-            settings.clockOffsetMicroseconds = microseconds
-            return settings
+        liveBox.withLock { live in
+            live.settings.clockOffsetMicroseconds = microseconds
+            return live.settings
         }
     }
 
     /// Back to the start-up configuration (bound addresses stay as they are).
     public func reset() -> ProxySettings {
-        settingsBox.withLock { settings in
+        liveBox.withLock { live in
             var fresh = initialSettings
-            fresh.inbound = settings.inbound
-            fresh.outbound = settings.outbound
-            settings = fresh
-            return settings
+            fresh.inbound = live.settings.inbound
+            fresh.outbound = live.settings.outbound
+            live = Live(settings: fresh)
+            return live.settings
         }
     }
 
     /// Records the addresses the listeners actually bound (port 0 resolved).
     public func setBoundAddresses(inbound: HostPort, outbound: HostPort?) {
-        settingsBox.withLock { settings in
-            settings.inbound = inbound
-            settings.outbound = outbound
+        liveBox.withLock { live in
+            live.settings.inbound = inbound
+            live.settings.outbound = outbound
         }
     }
 

@@ -174,6 +174,26 @@ public enum AdminJSON {
         return rate
     }
 
+    /// Parses `{"formats":"b3multi,w3c"}` or `{"formats":["b3multi","w3c"]}` for
+    /// `PUT /config/propagation` (the names of `--propagation`).
+    public static func propagationFormats(_ bytes: [UInt8]) throws(ProxyConfigurationError) -> [PropagationFormatName] {
+        let object = try object(bytes)
+        if let unknown = object.keys.sorted().first(where: { $0 != "formats" }) {
+            throw ProxyConfigurationError(.invalidJSON("unknown field '\(unknown)': use formats, e.g. {\"formats\":\"b3multi,w3c\"}"))
+        }
+        if let text = object["formats"] as? String {
+            return try PropagationFormatName.parseList(text)
+        }
+        if let list = object["formats"] as? [Any] {
+            let names = list.compactMap { $0 as? String }
+            guard names.count == list.count else {
+                throw ProxyConfigurationError(.invalidJSON("field 'formats' must list strings, e.g. [\"b3multi\",\"w3c\"]"))
+            }
+            return try PropagationFormatName.parseList(names.joined(separator: ","))
+        }
+        throw ProxyConfigurationError(.invalidJSON("field 'formats' is missing or not a string or list, e.g. {\"formats\":\"b3multi,w3c\"}"))
+    }
+
     /// Parses `{"offset":"250ms"}` (or `"-1.5s"`, `"0"`) for `PUT /config/clock`.
     public static func clockOffset(_ bytes: [UInt8]) throws(ProxyConfigurationError) -> Int64 {
         let object = try object(bytes)

@@ -328,6 +328,36 @@ struct ProxyIntegrationTests {
         }
     }
 
+    @Test("PUT /config/propagation: the next request is read and forwarded in the new formats only; a bad body is a 400; reset puts the start-up formats back")
+    func propagationAtRunTime() async throws {
+        let harness = try await ProxyHarness.start()
+        try await harness.shuttingDown {
+            let set = try await harness.send(harness.adminURL + "/config/propagation", method: .PUT, body: #"{"formats":"w3c"}"#)
+            #expect(set.status == 200 && set.body.contains(#""propagation":["w3c"]"#), "\(set.body)")
+            // B3 is no longer read: a B3-only request starts a new trace, written as W3C only
+            // (the B3 headers pass through untouched, as any header the proxy does not speak).
+            _ = try await harness.send(harness.inboundURL + "/b3", headers: [("x-b3-traceid", traceID), ("x-b3-spanid", "00f067aa0ba902b7"), ("x-b3-sampled", "1")])
+            let forwarded = try #require(harness.app.recorded.first).head.headers
+            let span = try #require(await harness.sink.wait { !$0.isEmpty }.first)
+            #expect(span.traceID.hex != traceID && span.parentID == nil)
+            #expect(forwarded.first(name: "traceparent")?.contains(span.id.hex) == true)
+            #expect(forwarded.first(name: "x-b3-traceid") == traceID && forwarded.first(name: "b3") == nil)
+
+            let list = try await harness.send(harness.adminURL + "/config/propagation", method: .PUT, body: #"{"formats":["b3multi","w3c"]}"#)
+            #expect(list.status == 200 && list.body.contains(#""propagation":["b3multi","w3c"]"#), "\(list.body)")
+            for bad in [#"{"formats":"b3,zipkin"}"#, #"{"formats":[]}"#, #"{"format":"w3c"}"#, #"{"formats":[1]}"#, "w3c"] {
+                let reply = try await harness.send(harness.adminURL + "/config/propagation", method: .PUT, body: bad)
+                #expect(reply.status == 400, "\(bad) is refused")
+                #expect(reply.body.contains("error"))
+            }
+            let reset = try await harness.send(harness.adminURL + "/config/reset", method: .POST)
+            #expect(reset.body.contains(#""propagation":["b3multi","b3single","w3c"]"#), "\(reset.body)")
+            _ = try await harness.send(harness.inboundURL + "/b3-again", headers: [("x-b3-traceid", traceID), ("x-b3-spanid", "00f067aa0ba902b7"), ("x-b3-sampled", "1")])
+            let again = try #require(harness.app.recorded.last).head.headers
+            #expect(again.first(name: "x-b3-traceid") == traceID, "B3 is read again after the reset")
+        }
+    }
+
     @Test("clock offset: PUT /config/clock shifts the timestamps of later spans, not their durations; reset puts it back")
     func clockOffset() async throws {
         let harness = try await ProxyHarness.start()
