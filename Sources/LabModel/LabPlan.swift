@@ -134,7 +134,7 @@ public struct LabPlan: Hashable, Sendable, Codable {
             if let app = app(of: sidecar.instance) {
                 result.append(LabProcessSpec(
                     name: sidecar.instance.nodeID, role: .service, instance: sidecar.instance,
-                    arguments: LaunchArguments.service(app, zipkinURL: zipkinURL, appSpans: configuration.appSpans),
+                    arguments: LaunchArguments.service(app, zipkinURL: configuration.reportsSpans ? zipkinURL : nil, appSpans: configuration.appSpans),
                     ports: [NamedPort(name: "listen", port: app.listen.port)],
                     healthURL: app.listen.url(path: "/health"), adminURL: app.listen.url(path: "/admin/propagation")
                 ))

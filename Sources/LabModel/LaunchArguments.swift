@@ -48,8 +48,11 @@ public enum LaunchArguments {
         for route in app.direct {
             arguments += ["--direct", "\(route.service.rawValue)=" + route.endpoints.map(\.address.description).joined(separator: ",")]
         }
-        if appSpans, let zipkinURL {
-            arguments += ["--app-spans", "--zipkin", zipkinURL]
+        // The collector's URL even without app spans: they can be switched on at run time
+        // (`POST /admin/app-spans`), which needs somewhere to send them.
+        if let zipkinURL {
+            arguments += ["--zipkin", zipkinURL]
+            if appSpans { arguments.append("--app-spans") }
         }
         return arguments
     }

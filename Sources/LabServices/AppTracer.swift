@@ -9,17 +9,22 @@ import Zipkin
 ///
 /// App spans carry no `kind`: they are local spans, so the verifier's CLIENT/SERVER pairing
 /// sees only the sidecars' RPC spans, as in the FSM + OpenTelemetry sample. Without a
-/// reporter the tracer only reads the incoming headers and never creates ids.
+/// reporter, or with app spans switched off, the tracer only reads the incoming headers and
+/// never creates ids.
 struct AppTracer: Sendable {
     let instance: ServiceInstance
     let reporter: (any SpanReporter)?
+    /// App spans on or off now; a request decides once, when its handler begins.
+    let enabled: AppSpanSwitch
     let propagation = TraceContextPropagation(extractOrder: [.b3Single, .b3Multi, .w3c])
     /// Epoch microseconds; injected so tests can pin times.
     let clock: @Sendable () -> UInt64
 
-    init(instance: ServiceInstance, reporter: (any SpanReporter)?, clock: @escaping @Sendable () -> UInt64 = AppTracer.wallClock) {
+    init(instance: ServiceInstance, reporter: (any SpanReporter)?, enabled: AppSpanSwitch = AppSpanSwitch(true),
+         clock: @escaping @Sendable () -> UInt64 = AppTracer.wallClock) {
         self.instance = instance
         self.reporter = reporter
+        self.enabled = enabled
         self.clock = clock
     }
 
@@ -49,7 +54,7 @@ struct AppTracer: Sendable {
             formats: extraction.formatsPresent.isEmpty ? [.b3Multi] : extraction.formatsPresent,
             incoming: extraction.context, span: nil, name: name, start: clock()
         )
-        if reporter != nil {
+        if reporter != nil, enabled.isOn {
             var generator = SystemRandomNumberGenerator()
             if let context = extraction.context {
                 trace.span = context.child(using: &generator)

@@ -12,8 +12,9 @@ import ZipkinHTTPReporter
 ///
 /// - Parameters:
 ///   - httpClient: for outgoing calls and span reports; owned by the caller.
-///   - reporter: where app spans go; nil with `appSpans` builds an `HTTPSpanReporter` to
-///     `zipkinURL` that runs (and flushes on shutdown) as a service of the application.
+///   - reporter: where app spans go; nil builds an `HTTPSpanReporter` to `zipkinURL`, when
+///     there is one, that runs (and flushes on shutdown) as a service of the application.
+///     With a reporter, app spans can be switched on at run time (`POST /admin/app-spans`).
 ///   - onServerRunning: called with the listening channel (tests read the port 0 choice).
 public func buildServiceApplication(
     configuration: ServiceConfiguration,
@@ -29,17 +30,16 @@ public func buildServiceApplication(
 
     var services: [any Service] = []
     var spanReporter: (any SpanReporter)?
-    if configuration.appSpans {
-        if let reporter {
-            spanReporter = reporter
-        } else if let zipkinURL = configuration.zipkinURL {
-            let httpReporter = HTTPSpanReporter(endpoint: zipkinURL, httpClient: httpClient, logger: logger)
-            services.append(httpReporter)
-            spanReporter = httpReporter
-        }
+    if let reporter {
+        spanReporter = reporter
+    } else if let zipkinURL = configuration.zipkinURL, !zipkinURL.isEmpty {
+        let httpReporter = HTTPSpanReporter(endpoint: zipkinURL, httpClient: httpClient, logger: logger)
+        services.append(httpReporter)
+        spanReporter = httpReporter
     }
     let clock = ServiceClock(offsetMicroseconds: configuration.clockOffsetMicroseconds)
-    let tracer = AppTracer(instance: instance, reporter: spanReporter, clock: { clock.nowMicros() })
+    let appSpans = AppSpanSwitch(configuration.appSpans)
+    let tracer = AppTracer(instance: instance, reporter: spanReporter, enabled: appSpans, clock: { clock.nowMicros() })
     let propagation = PropagationSwitch(configuration.propagation)
     let runtime = ServiceRuntime(
         configuration: configuration,
@@ -49,6 +49,7 @@ public func buildServiceApplication(
             tracer: tracer, propagation: propagation, logger: logger
         ),
         propagation: propagation,
+        appSpans: appSpans,
         clock: clock,
         logger: logger
     )

@@ -7,13 +7,17 @@ extension ServiceRuntime {
         var mode: String
     }
 
+    struct AppSpansBody: Codable {
+        var enabled: Bool
+    }
+
     struct ClockBody: Codable {
         var offset: String
         var offsetMicroseconds: Int64?
     }
 
-    /// `GET /health` everywhere, and the admin API of propagation mode and span clock offset
-    /// (loopback peers only: it plants bugs, so nobody off the machine may flip it).
+    /// `GET /health` everywhere, and the admin API of propagation mode, app spans and span
+    /// clock offset (loopback peers only: it plants bugs, so nobody off the machine may flip it).
     func addCommonRoutes(to router: Router<LabRequestContext>) {
         let instance = configuration.instance
         router.get("/health") { _, _ in
@@ -36,6 +40,23 @@ extension ServiceRuntime {
             propagation.set(mode)
             logger.notice("propagation mode changed", metadata: ["from": "\(previous)", "to": "\(mode)"])
             return ServiceRuntime.json(ModeBody(mode: mode.rawValue))
+        }
+        router.get("/admin/app-spans") { _, context in
+            guard context.isLoopbackPeer else { return ServiceRuntime.forbidden(context) }
+            return ServiceRuntime.json(AppSpansBody(enabled: appSpans.isOn && tracer.reporter != nil))
+        }
+        router.post("/admin/app-spans") { request, context in
+            guard context.isLoopbackPeer else { return ServiceRuntime.forbidden(context) }
+            let body = try await request.body.collect(upTo: 4096)
+            guard let parsed = ServiceRuntime.decode(AppSpansBody.self, from: body) else {
+                return ServiceRuntime.error(LabServiceError(.invalidAdminBody("body is not {\"enabled\":true} or {\"enabled\":false}")).description, status: .badRequest)
+            }
+            if parsed.enabled, tracer.reporter == nil {
+                return ServiceRuntime.error(LabServiceError(.appSpansWithoutZipkin(service: instance.service)).description, status: .conflict)
+            }
+            appSpans.set(parsed.enabled)
+            logger.notice("app spans switched", metadata: ["enabled": "\(parsed.enabled)"])
+            return ServiceRuntime.json(AppSpansBody(enabled: parsed.enabled))
         }
         router.get("/admin/clock") { _, context in
             guard context.isLoopbackPeer else { return ServiceRuntime.forbidden(context) }

@@ -4,13 +4,14 @@ import LabModel
 import Logging
 import TraceContext
 
-/// What every route of a service shares: its configuration, app tracer, downstream caller
-/// run-time propagation mode and span clock.
+/// What every route of a service shares: its configuration, app tracer, downstream caller,
+/// run-time propagation mode, app-span switch and span clock.
 struct ServiceRuntime: Sendable {
     let configuration: ServiceConfiguration
     let tracer: AppTracer
     let caller: DownstreamCaller
     let propagation: PropagationSwitch
+    let appSpans: AppSpanSwitch
     let clock: ServiceClock
     let logger: Logger
 

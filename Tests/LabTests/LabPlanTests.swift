@@ -66,17 +66,21 @@ struct LabPlanTests {
         #expect(process.logFile == ".tracelab/logs/reviews-v2-proxy.log")
     }
 
-    @Test("a service's arguments carry its version, a planted mode and app spans only when asked")
+    @Test("a service's arguments carry its version, a planted mode, the collector (app spans can be switched on) and app spans only when asked")
     func serviceArguments() throws {
         let configuration = LabConfiguration(selection: .bookinfo, appSpans: true, propagationModes: ["reviews-v2": .dropB3])
         let plan = try LabPlan.make(configuration)
         let app = try #require(plan.app(of: ServiceInstance(service: .reviews, version: "v2")))
         #expect(LaunchArguments.service(app, zipkinURL: plan.zipkinURL, appSpans: true) == [
             "service", "reviews", "--listen", "127.0.0.1:15015", "--proxy", "127.0.0.1:15013", "--version", "v2",
-            "--propagation", "drop-b3", "--app-spans", "--zipkin", "http://127.0.0.1:9411/api/v2/spans",
+            "--propagation", "drop-b3", "--zipkin", "http://127.0.0.1:9411/api/v2/spans", "--app-spans",
         ])
         let details = try #require(plan.app(of: ServiceInstance(service: .details, version: "v1")))
         #expect(LaunchArguments.service(details, zipkinURL: plan.zipkinURL) == [
+            "service", "details", "--listen", "127.0.0.1:15007", "--proxy", "127.0.0.1:15005", "--version", "v1",
+            "--zipkin", "http://127.0.0.1:9411/api/v2/spans",
+        ])
+        #expect(LaunchArguments.service(details, zipkinURL: nil) == [
             "service", "details", "--listen", "127.0.0.1:15007", "--proxy", "127.0.0.1:15005", "--version", "v1",
         ])
         #expect(LaunchArguments.collector(listen: plan.collector) == ["collector", "--listen", "127.0.0.1:9411", "--storage", "memory"])

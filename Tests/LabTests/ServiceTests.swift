@@ -267,6 +267,48 @@ struct ServiceTests {
         #expect(forwarded.headers["x-b3-traceid"] == Self.traceID)
     }
 
+    @Test("app spans are switched on and off at run time; without a collector switching on is refused with the remedy")
+    func appSpansAtRunTime() async throws {
+        let reporter = CollectingReporter()
+        var configuration = Self.configuration(.ratings)
+        configuration.zipkinURL = "http://127.0.0.1:1/api/v2/spans"
+        let app = try buildServiceApplication(configuration: configuration, reporter: reporter)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/admin/app-spans", method: .get) { response in
+                #expect(String(buffer: response.body) == #"{"enabled":false}"#)
+            }
+            try await client.execute(uri: "/ratings/0", method: .get, headers: Self.b3Headers) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(reporter.reported.isEmpty, "off: no app span")
+            try await client.execute(uri: "/admin/app-spans", method: .post, body: ByteBuffer(string: #"{"enabled":true}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"enabled":true}"#)
+            }
+            try await client.execute(uri: "/ratings/0", method: .get, headers: Self.b3Headers) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(reporter.reported.count == 1, "on: the handler's app span")
+            try await client.execute(uri: "/admin/app-spans", method: .post, body: ByteBuffer(string: #"{"enabled":"yes"}"#)) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/admin/app-spans", method: .post, body: ByteBuffer(string: #"{"enabled":false}"#)) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/ratings/0", method: .get, headers: Self.b3Headers) { response in
+                #expect(response.status == .ok)
+            }
+            #expect(reporter.reported.count == 1, "off again")
+        }
+        let withoutCollector = try buildServiceApplication(configuration: Self.configuration(.ratings))
+        try await withoutCollector.test(.live) { client in
+            try await client.execute(uri: "/admin/app-spans", method: .post, body: ByteBuffer(string: #"{"enabled":true}"#)) { response in
+                #expect(response.status == .conflict)
+                #expect(String(buffer: response.body).contains("--zipkin"))
+            }
+        }
+    }
+
     @Test("the clock admin API shifts the app spans' timestamps and names a bad offset")
     func clockOffset() async throws {
         let reporter = CollectingReporter()
