@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "TestSupport", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // The recorded backend answers are read from the source tree (RecordedTransport), not bundled.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin"], exclude: ["Backends/Fixtures"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin", "Lab", "LabModel"], exclude: ["Backends/Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["FuzzProperties", "Zipkin", "TraceContext", "TraceAnalysis", "LabModel", "Scenario", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Yams", package: "Yams"), "Collector", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ]
 )

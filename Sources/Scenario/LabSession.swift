@@ -5,8 +5,9 @@ import LabModel
 import Logging
 import ScenarioModel
 
-/// The lab options a scenario needs that no admin API can change at runtime: which lab, the
-/// sidecars' propagation formats, app spans. Scenarios with equal requirements share a lab.
+/// The lab options a scenario asks for: which lab, the sidecars' propagation formats, app
+/// spans. A lab `tracelab run` starts itself is started with them (scenarios with equal
+/// requirements share it); a running lab gets the formats and app spans switched at run time.
 public struct LabRequirements: Hashable, Sendable, CustomStringConvertible {
     public var lab: LabName
     public var sidecarPropagation: String?
@@ -34,19 +35,13 @@ public struct LabRequirements: Hashable, Sendable, CustomStringConvertible {
         return parts.joined(separator: ", ")
     }
 
-    /// Why the running lab `state` cannot run this scenario, nil when it can.
-    public func mismatch(with state: LabState) -> String? {
+    /// Why the running lab `state` cannot run this scenario, nil when it can. Sidecar formats
+    /// and app spans are switched at run time (`SetupApplier`), so only the lab itself counts.
+    /// `remedy` is the target's own way to get the lab (`tracelab up --lab …` or compose's).
+    public func mismatch(with state: LabState, remedy: String? = nil) -> String? {
         guard state.lab.labs.contains(lab) else {
-            return "the running lab is '\(state.lab)', this scenario needs the \(lab) lab"
-        }
-        if let wanted = sidecarPropagation {
-            let running = state.plan.configuration.proxyPropagation ?? Self.defaultSidecarPropagation
-            if running != wanted {
-                return "this scenario needs sidecars started with --propagation \(wanted) (the running lab's read \(running)); stop it with `tracelab down` and `tracelab run` starts a suitable lab itself"
-            }
-        }
-        if appSpans, !state.plan.configuration.appSpans {
-            return "this scenario needs app spans; start the lab with `tracelab up --app-spans`, or stop it and let `tracelab run` start one"
+            return "the running lab is '\(state.lab)', this scenario needs the \(lab) lab; "
+                + (remedy ?? "stop it with `tracelab down` and start `tracelab up --lab \(lab)` (or `--lab all`), or let `tracelab run` start one")
         }
         return nil
     }

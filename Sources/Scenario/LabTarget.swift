@@ -8,14 +8,20 @@ public struct LabTarget: Sendable {
     public var backend: any TraceBackend
     /// The collector's base URL, for the UI link in reports.
     public var uiURL: String?
-    /// The local lab's state (ports, admin URLs, PIDs); nil for a compose or remote lab.
+    /// The lab's state (ports, admin URLs, PIDs): a local lab's .tracelab/lab.json or a
+    /// compose lab's compose/lab.json; nil for a remote lab known only by its URLs.
     public var state: LabState?
+    /// How `setup.collector: down` stops the collector; nil where it cannot.
+    public var collectorControl: CollectorControl?
 
-    public init(entries: [LabName: String], backend: any TraceBackend, uiURL: String? = nil, state: LabState? = nil) {
+    public init(entries: [LabName: String], backend: any TraceBackend, uiURL: String? = nil, state: LabState? = nil,
+                collectorControl: CollectorControl? = nil) {
         self.entries = entries
         self.backend = backend
         self.uiURL = uiURL
         self.state = state
+        self.collectorControl = collectorControl
+            ?? state?.processes.first { $0.role == .collector && $0.pid > 0 }.map { .signal(pid: $0.pid) }
     }
 
     /// Sidecar admin base URL by node id (`reviews-v2` → `http://127.0.0.1:15011`).
@@ -30,8 +36,22 @@ public struct LabTarget: Sendable {
 
     /// The app's clock admin URL (`…/admin/clock`, beside `/admin/propagation`).
     public func appClockAdmin(_ instance: ServiceInstance) -> String? {
+        appAdmin(instance, "/admin/clock")
+    }
+
+    /// The app's app-span switch (`…/admin/app-spans`, beside `/admin/propagation`).
+    public func appSpansAdmin(_ instance: ServiceInstance) -> String? {
+        appAdmin(instance, "/admin/app-spans")
+    }
+
+    private func appAdmin(_ instance: ServiceInstance, _ path: String) -> String? {
         guard let url = appPropagationAdmin(instance), url.hasSuffix("/admin/propagation") else { return nil }
-        return String(url.dropLast("/admin/propagation".count)) + "/admin/clock"
+        return String(url.dropLast("/admin/propagation".count)) + path
+    }
+
+    /// Every app of `lab` with an admin API.
+    public func apps(of lab: LabName) -> [ServiceInstance] {
+        lab.services.flatMap(\.instances).filter { appPropagationAdmin($0) != nil }
     }
 
     /// Every running sidecar of `lab`.

@@ -63,14 +63,27 @@ public struct ScenarioRunner: Sendable {
         let applier = SetupApplier(admin: admin, target: target, logger: logger)
         let restoration = try await applier.apply(scenario.setup, lab: scenario.lab)
         let runStart = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000))
-        let collector = scenario.setup.collectorDown ? try collectorPID() : nil
-        if let collector { kill(collector, SIGSTOP) }
+        let collector = scenario.setup.collectorDown ? try collectorControl() : nil
+        if let collector {
+            do throws(ScenarioRunError) {
+                try collector.pause()
+            } catch {
+                await applier.restore(restoration)
+                throw error
+            }
+        }
         // Each scenario gets its own ids: a request id shared with another scenario would pull
         // that run's traces into this one (earlier runs of the same one are cut by start time).
         let seed = Self.seed(options.seed, scenario: scenario.name)
         let driver = TrafficDriver(httpClient: httpClient, entryURL: entry, plan: scenario.traffic, seed: seed, logger: logger)
         let requests = await driver.run(progress: options.progress(scenario.name))
-        if let collector { kill(collector, SIGCONT) }
+        if let collector {
+            do {
+                try collector.resume()
+            } catch {
+                logger.error("the collector was not brought back", metadata: ["error": "\(error)"])
+            }
+        }
         await applier.restore(restoration)
 
         let latencies = requests.filter { $0.status != nil }.map(\.latencyMicros).sorted()
@@ -135,11 +148,11 @@ public struct ScenarioRunner: Sendable {
         return base ^ hash
     }
 
-    func collectorPID() throws(ScenarioRunError) -> Int32 {
-        guard let pid = target.state?.processes.first(where: { $0.role == .collector })?.pid else {
-            throw ScenarioRunError(.unsupported("setup.collector: down needs a local lab started by `tracelab up` (its collector's PID)"))
+    func collectorControl() throws(ScenarioRunError) -> CollectorControl {
+        guard let control = target.collectorControl else {
+            throw ScenarioRunError(.unsupported("setup.collector: down needs a lab whose collector TraceLab can stop: a local lab (`tracelab up`) or the compose lab (`--target compose`)"))
         }
-        return pid
+        return control
     }
 
     /// The verifier's own failure: spans that never arrived before the deadline.

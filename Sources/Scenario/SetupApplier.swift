@@ -5,10 +5,12 @@ import ScenarioModel
 /// Applies a scenario's `setup:` through the admin APIs and undoes it afterwards: routes,
 /// faults, timeouts and retries on the sidecars that call the service (`PUT
 /// /config/routes/{service}`), sampling on every sidecar (`PUT /config/sampling`),
-/// propagation bugs on the apps (`POST /admin/propagation`), a host's clock offset on its
-/// sidecar (`PUT /config/clock`) and app (`POST /admin/clock`). Restoring resets each touched
-/// sidecar (`POST /config/reset`) and puts each app's previous mode and clock back, even when a
-/// step failed half-way.
+/// the sidecars' propagation formats (`PUT /config/propagation`), propagation bugs on the apps
+/// (`POST /admin/propagation`), app spans (`POST /admin/app-spans`), a host's clock offset on
+/// its sidecar (`PUT /config/clock`) and app (`POST /admin/clock`). So every lesson runs on a
+/// lab that is already up, local or in compose, without restarting a process. Restoring resets
+/// each touched sidecar (`POST /config/reset`) and puts each app's previous mode, app-span
+/// switch and clock back, even when a step failed half-way.
 public struct SetupApplier: Sendable {
     public let admin: AdminClient
     public let target: LabTarget
@@ -25,7 +27,8 @@ public struct SetupApplier: Sendable {
         public var sidecars: [String] = []
         public var appModes: [(url: String, mode: String)] = []
         public var appClocks: [(url: String, offset: String)] = []
-        public var isEmpty: Bool { sidecars.isEmpty && appModes.isEmpty && appClocks.isEmpty }
+        public var appSpans: [(url: String, enabled: Bool)] = []
+        public var isEmpty: Bool { sidecars.isEmpty && appModes.isEmpty && appClocks.isEmpty && appSpans.isEmpty }
     }
 
     /// Applies `setup`; on failure restores what was already applied and rethrows.
@@ -33,9 +36,10 @@ public struct SetupApplier: Sendable {
         var restoration = Restoration()
         let needsAdmin = !setup.routes.isEmpty || !setup.faults.isEmpty || !setup.timeouts.isEmpty || !setup.retries.isEmpty
             || !setup.propagation.isEmpty || !setup.clockOffsets.isEmpty || setup.sampling != nil
+            || setup.sidecarPropagation != nil || setup.appSpans
         guard needsAdmin else { return restoration }
         guard let state = target.state else {
-            throw ScenarioRunError(.unsupported("this scenario changes the lab (setup:), which needs the admin APIs of a lab started by `tracelab up` (.tracelab/lab.json); run it without --entry/--collector"))
+            throw ScenarioRunError(.unsupported("this scenario changes the lab (setup:), which needs the lab's admin APIs: run it on a local lab (`tracelab up`, or no --entry/--collector) or on the compose lab with `--target compose` (compose/lab.json)"))
         }
         do throws(ScenarioRunError) {
             try await applyRoutes(setup, lab: lab, plan: state.plan, restoration: &restoration)
@@ -44,6 +48,27 @@ public struct SetupApplier: Sendable {
                     guard let base = target.sidecarAdmin(instance) else { continue }
                     remember(base, in: &restoration)
                     try await admin.send(.PUT, base + "/config/sampling", json: ["rate": rate])
+                }
+            }
+            if let formats = setup.sidecarPropagation {
+                let sidecars = target.sidecars(of: lab)
+                guard !sidecars.isEmpty else {
+                    throw ScenarioRunError(.unsupported("no sidecar admin URLs for the \(lab) lab in the lab's state; is it running?"))
+                }
+                for instance in sidecars {
+                    guard let base = target.sidecarAdmin(instance) else { continue }
+                    remember(base, in: &restoration)
+                    try await admin.send(.PUT, base + "/config/propagation", json: ["formats": formats])
+                }
+            }
+            if setup.appSpans {
+                for instance in target.apps(of: lab) {
+                    guard let url = target.appSpansAdmin(instance) else { continue }
+                    let current = try await admin.send(.GET, url) as? [String: Any]
+                    let previous = current?["enabled"] as? Bool ?? false
+                    if previous { continue }
+                    restoration.appSpans.append((url, previous))
+                    try await admin.send(.POST, url, json: ["enabled": true])
                 }
             }
             for (instance, mode) in setup.propagation.sorted(by: { $0.key < $1.key }) {
@@ -134,6 +159,13 @@ public struct SetupApplier: Sendable {
                 try await admin.send(.POST, url, json: ["mode": mode])
             } catch {
                 logger.warning("could not restore a propagation mode", metadata: ["url": "\(url)", "error": "\(error)"])
+            }
+        }
+        for (url, enabled) in restoration.appSpans.reversed() {
+            do {
+                try await admin.send(.POST, url, json: ["enabled": enabled])
+            } catch {
+                logger.warning("could not restore an app's app-span switch", metadata: ["url": "\(url)", "error": "\(error)"])
             }
         }
         for (url, offset) in restoration.appClocks.reversed() {

@@ -114,11 +114,19 @@ struct RunCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.lab(error.description)
             }
-            let labTarget = LabSession.target(state, backend: chosenBackend)
+            var labTarget = LabSession.target(state, backend: chosenBackend)
+            let composeFile = "compose/docker-compose.yaml"
+            let remedy: String?
+            if target == "compose" {
+                labTarget.collectorControl = .compose(file: composeFile, service: "collector")
+                remedy = "the compose lab runs both labs: `docker-compose -f \(composeFile) up -d`"
+            } else {
+                remedy = nil
+            }
             uiURL = labTarget.uiURL
             let runner = ScenarioRunner(target: labTarget, options: options, logger: logger)
             for definition in definitions {
-                if let problem = LabRequirements(definition).mismatch(with: state) {
+                if let problem = LabRequirements(definition).mismatch(with: state, remedy: remedy) {
                     record(ScenarioOutcome(name: definition.name, file: definition.file, lab: definition.lab.rawValue,
                                            lesson: definition.lesson, passed: false, error: problem))
                 } else {

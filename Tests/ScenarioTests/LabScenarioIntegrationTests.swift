@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Lab
+import LabModel
 import Logging
 import Testing
 @testable import Scenario
@@ -48,6 +53,39 @@ struct LabScenarioIntegrationTests {
         await running.stop()
     }
 
+    @Test("the whole course on one running lab started with defaults (as in compose): sidecar formats and app spans switched at run time, then put back")
+    func courseOnOneRunningLab() async throws {
+        let directory = try TraceLabExecutable.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lab = try #require(LabRunnerConfiguration.onFreePorts(LabConfiguration(selection: .all)))
+        let running = try await LabRunner.start(configuration: LabRunnerConfiguration(
+            lab: lab, executable: TraceLabExecutable.path, directory: directory, healthTimeout: .seconds(90), detached: true))
+        do {
+            let files = try FileManager.default.contentsOfDirectory(atPath: Self.course).filter { $0.hasSuffix(".yaml") }.sorted()
+            #expect(files.count == 13)
+            let result = try TraceLabExecutable.run(["run"] + files.map { "\(Self.course)/\($0)" } + ["--wait-seconds", "20"], directory: directory)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("13 scenarios: 13 passed"), "\(result.output)")
+            #expect(!result.output.contains("Starting a lab"), "the running lab was used")
+
+            for process in running.state.processes {
+                switch process.role {
+                case .proxy:
+                    let config = try await AdminProbe.json(try #require(process.adminURL) + "/config")
+                    #expect(config["propagation"] as? [String] == ["b3multi", "b3single", "w3c"], "\(process.name)'s formats were put back")
+                case .service:
+                    let url = try #require(process.adminURL).replacingOccurrences(of: "/admin/propagation", with: "/admin/app-spans")
+                    #expect(try await AdminProbe.json(url)["enabled"] as? Bool == false, "\(process.name)'s app spans were switched off again")
+                default:
+                    break
+                }
+            }
+        } catch {
+            Issue.record("\(error)")
+        }
+        await running.stop()
+    }
+
     @Test("tracelab run exits 1 on a failed assertion and names the hop; 2 on a malformed file")
     func cliExitCodes() throws {
         let directory = try TraceLabExecutable.temporaryDirectory()
@@ -75,5 +113,15 @@ struct LabScenarioIntegrationTests {
         let bad = try TraceLabExecutable.run(["run", "bad.yaml"], directory: directory)
         #expect(bad.status == 2)
         #expect(bad.output.contains("bad.yaml:4:3: expect.complet: unknown key 'complet'; did you mean 'complete'?"), "\(bad.output)")
+    }
+}
+
+/// GETs a JSON object from an admin API (bounded).
+enum AdminProbe {
+    static func json(_ url: String) async throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: url)!)
+        request.timeoutInterval = 10
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 }
