@@ -6,6 +6,9 @@ extension UInt64 {
         let (sum, overflow) = addingReportingOverflow(other)
         return overflow ? .max : sum
     }
+
+    /// `self - other`, or 0 below zero.
+    func minus(_ other: UInt64) -> UInt64 { self > other ? self - other : 0 }
 }
 
 extension Int64 {

@@ -128,12 +128,16 @@ public struct TraceFinding: Codable, Hashable, Sendable {
     /// Whether this is a broken link in docs/ARCHITECTURE.md's sense (missing parent, second
     /// root, a hop split across traces, a call whose next hop never continued the trace).
     public var brokenLink: Bool
-    /// Other traces this finding points to (the other half of a split hop).
+    /// Other traces this finding points to (the other half of a split hop; every candidate
+    /// when `ambiguous`).
     public var relatedTraceIDs: [String]
+    /// The other half could only be matched by time, and several requests were running then:
+    /// the break is certain, which request it belongs to is not (see `FragmentTimeMatcher`).
+    public var ambiguous: Bool
 
     public init(
         kind: Kind, severity: Severity, hop: String? = nil, cause: String, code: Cause,
-        spanIDs: [String] = [], brokenLink: Bool = false, relatedTraceIDs: [String] = []
+        spanIDs: [String] = [], brokenLink: Bool = false, relatedTraceIDs: [String] = [], ambiguous: Bool = false
     ) {
         self.kind = kind
         self.severity = severity
@@ -143,5 +147,6 @@ public struct TraceFinding: Codable, Hashable, Sendable {
         self.spanIDs = spanIDs
         self.brokenLink = brokenLink
         self.relatedTraceIDs = relatedTraceIDs
+        self.ambiguous = ambiguous
     }
 }

@@ -15,11 +15,13 @@ import Zipkin
 ///   CLIENT span calling S with the same request id: both sidecars saw the call, the callee's
 ///   could not read the context the caller's sent → `format-mismatch` (e.g. only traceparent
 ///   forwarded while the next sidecar reads only B3);
-/// - the sidecar-CLIENT start with no other span sharing its request id, while exactly one
-///   other trace has a SERVER span of the same P node running at that moment: the app dropped
-///   every header, x-request-id too → `missing-trace-headers`, linked by time (so "likely").
-///   With several such requests running the cause is still `missing-trace-headers`, but the
-///   caller's trace cannot be named;
+/// - the sidecar-CLIENT start with no other span sharing its request id, while a SERVER span
+///   of the same P node was running for the whole call in another trace: the app dropped
+///   every header, x-request-id too → `missing-trace-headers`, linked by time (so "likely";
+///   `FragmentTimeMatcher`). With several such requests running and no way to tell them apart
+///   the cause is still `missing-trace-headers`, but the link is *ambiguous*: the fragment names
+///   every candidate, and each candidate gets an `ambiguous` split-hop finding (an error: one of
+///   them surely lost the call, so none is called complete);
 /// - a trace that starts with a SERVER span of S whose request id is on a span of another
 ///   service, in another trace, that was running then, but no CLIENT span calls S: the
 ///   caller's CLIENT span is missing or the app bypassed its sidecar → `missing-context`.
@@ -29,13 +31,13 @@ import Zipkin
 /// replayed later with the same x-request-id is not a split. The loose-end findings of both
 /// traces are replaced by `split-hop` findings that name the hop, the cause and the other
 /// trace.
+///
+/// Last, the traces connected by links are grouped into requests (`RequestAssembler`) and each
+/// verdict gets its request: a trace whose request broke anywhere is not complete.
 struct TraceSetAnalyzer {
     var options: TraceAnalysisOptions
 
-    private struct Location: Hashable {
-        var trace: Int
-        var span: Int
-    }
+    private typealias Location = SpanLocation
 
     func analyze(_ traces: [[ZipkinSpan]]) -> TraceSetVerdict {
         var inspections = traces.map { TraceInspection(spans: $0, options: options) }
@@ -46,11 +48,14 @@ struct TraceSetAnalyzer {
             for (position, span) in inspection.spans.enumerated() {
                 let location = Location(trace: trace, span: position)
                 if let requestID = span.requestID { index.byRequestID[requestID, default: []].append(location) }
-                if span.kind == .server { index.serversByNode[span.nodeLabel, default: []].append(location) }
+                if span.kind == .server, let start = span.timestamp {
+                    index.hosts.append(.init(location: location, node: span.nodeLabel, start: start, end: ZipkinSpanTime.end(start, span.duration)))
+                }
             }
         }
 
         var links: [TraceLink] = []
+        var timeFragments: [FragmentTimeMatcher.Fragment] = []
         for (trace, inspection) in inspections.enumerated() {
             for root in inspection.tree.roots {
                 let start = Location(trace: trace, span: root)
@@ -59,26 +64,43 @@ struct TraceSetAnalyzer {
                     let link = makeLink(from: from, to: start, code: code, inspections: inspections, verdicts: verdicts)
                     links.append(link)
                     apply(link, from: from, to: start, inspections: inspections, verdicts: &verdicts)
-                case .unlinked(let code):
-                    relabelFragment(in: &verdicts[trace], root: inspection.spans[root], code: code)
+                case .byTime(let fragment):
+                    timeFragments.append(fragment)
                 case .none:
                     continue
                 }
             }
         }
-        return TraceSetVerdict(traces: verdicts, links: links)
+
+        var ambiguousLinks: [AmbiguousTraceLink] = []
+        let matches = FragmentTimeMatcher(tolerance: options.clockSkewToleranceMicroseconds).match(timeFragments, hosts: index.hosts)
+        for (fragment, match) in zip(timeFragments, matches) {
+            switch match {
+            case .linked(let host):
+                let link = makeLink(from: host, to: fragment.root, code: .missingHeaders, inspections: inspections, verdicts: verdicts)
+                links.append(link)
+                apply(link, from: host, to: fragment.root, inspections: inspections, verdicts: &verdicts)
+            case .ambiguous(let hosts):
+                ambiguousLinks.append(applyAmbiguous(fragment: fragment, hosts: hosts, inspections: inspections, verdicts: &verdicts))
+            case .none:
+                continue
+            }
+        }
+
+        attachRequests(to: &verdicts, inspections: inspections, links: links, ambiguousLinks: ambiguousLinks)
+        return TraceSetVerdict(traces: verdicts, links: links, ambiguousLinks: ambiguousLinks)
     }
 
     private struct Index {
         var byRequestID: [String: [Location]] = [:]
-        var serversByNode: [String: [Location]] = [:]
+        var hosts: [FragmentTimeMatcher.Host] = []
     }
 
     private enum CallerSearch {
         /// The caller's side was found.
         case linked(Location, TraceFinding.Cause)
-        /// The cause is known, the caller's trace is not.
-        case unlinked(TraceFinding.Cause)
+        /// Only time can tell (`FragmentTimeMatcher`), once every fragment is known.
+        case byTime(FragmentTimeMatcher.Fragment)
         case none
     }
 
@@ -114,11 +136,8 @@ struct TraceSetAnalyzer {
             }
             if let caller = latest(appCalls) ?? latest(sameService) { return .linked(caller, .missingB3) }
             // No shared request id: the requests this sidecar was serving at that moment.
-            let serving = (index.serversByNode[root.nodeLabel] ?? []).filter { location in
-                location.trace != start.trace && inspections[location.trace].starts[location.span] != nil && running(location)
-            }
-            if Set(serving.map(\.trace)).count == 1, let caller = latest(serving) { return .linked(caller, .missingHeaders) }
-            return serving.isEmpty ? .none : .unlinked(.missingHeaders)
+            guard let timestamp = root.timestamp else { return .none }
+            return .byTime(.init(root: start, node: root.nodeLabel, callee: callee, start: timestamp, end: ZipkinSpanTime.end(timestamp, root.duration)))
         }
 
         guard root.kind == .server || root.kind == nil else { return .none }
@@ -135,13 +154,6 @@ struct TraceSetAnalyzer {
         return .none
     }
 
-    private func relabelFragment(in verdict: inout TraceVerdict, root: ZipkinSpan, code: TraceFinding.Cause) {
-        guard let position = verdict.findings.firstIndex(where: { $0.kind == .fragment && $0.spanIDs.contains(root.id.hex) }) else { return }
-        let hop = verdict.findings[position].hop ?? root.nodeLabel
-        verdict.findings[position].code = code
-        verdict.findings[position].cause = "\(root.nodeLabel) forwarded none of the trace headers, not even x-request-id, so its sidecar started this trace for the call (\(hop)). No other trace shares its x-request-id, so the caller's trace cannot be named."
-    }
-
     private func makeLink(
         from: Location, to: Location, code: TraceFinding.Cause, inspections: [TraceInspection], verdicts: [TraceVerdict]
     ) -> TraceLink {
@@ -151,47 +163,84 @@ struct TraceSetAnalyzer {
         let hop = toSpan.kind == .client
             ? inspections[to.trace].hopLabel(at: to.span)
             : "\(fromSpan.nodeLabel) -> \(toSpan.serviceLabel)"
-        return TraceLink(
+        var link = TraceLink(
             hop: hop, code: code,
             requestID: code == .missingHeaders ? nil : toSpan.requestID,
             fromTraceID: verdicts[from.trace].traceID, fromSpanID: fromSpan.id.hex,
             toTraceID: verdicts[to.trace].traceID, toSpanID: toSpan.id.hex
         )
+        link.cause = Self.cause(of: link)
+        return link
+    }
+
+    private static func cause(of link: TraceLink) -> String {
+        let caller = link.hop.split(separator: " -> ").first.map(String.init) ?? "the caller"
+        let callee = link.hop.split(separator: " -> ").last.map(String.init) ?? "the callee"
+        let requestID = link.requestID.map { " (x-request-id \($0) was kept)" } ?? ""
+        switch link.code {
+        case .missingB3:
+            return "\(caller) did not forward the x-b3-* headers\(requestID): its call to \(callee) started a new trace."
+        case .missingHeaders:
+            return "\(caller) forwarded none of the trace headers, not even x-request-id: its call to \(callee) started a new trace (matched by time: the only \(caller) request running then)."
+        case .formatMismatch:
+            return "\(caller)'s sidecar sent the call on, but \(callee)'s sidecar could not read the trace context it got (e.g. only traceparent was forwarded but \(callee)'s sidecar reads only B3), so \(callee) started a new trace\(requestID)."
+        default:
+            return "\(callee) got x-request-id \(link.requestID ?? "?") from \(caller) but no trace context it could read, and no CLIENT span exists for the call (the app bypassed its sidecar or the span was lost): \(callee) started a new trace."
+        }
     }
 
     private func apply(
         _ link: TraceLink, from: Location, to: Location, inspections: [TraceInspection], verdicts: inout [TraceVerdict]
     ) {
-        let caller = link.hop.split(separator: " -> ").first.map(String.init) ?? "the caller"
-        let callee = link.hop.split(separator: " -> ").last.map(String.init) ?? "the callee"
-        let requestID = link.requestID.map { " (x-request-id \($0) was kept)" } ?? ""
-        let cause: String
-        switch link.code {
-        case .missingB3:
-            cause = "\(caller) did not forward the x-b3-* headers\(requestID): its call to \(callee) started a new trace."
-        case .missingHeaders:
-            cause = "\(caller) forwarded none of the trace headers, not even x-request-id: its call to \(callee) started a new trace (matched by time: the only \(caller) request running then)."
-        case .formatMismatch:
-            cause = "\(caller)'s sidecar sent the call on, but \(callee)'s sidecar could not read the trace context it got (e.g. only traceparent was forwarded but \(callee)'s sidecar reads only B3), so \(callee) started a new trace\(requestID)."
-        default:
-            cause = "\(callee) got x-request-id \(link.requestID ?? "?") from \(caller) but no trace context it could read, and no CLIENT span exists for the call (the app bypassed its sidecar or the span was lost): \(callee) started a new trace."
-        }
         let fromSpan = inspections[from.trace].spans[from.span]
         let toSpan = inspections[to.trace].spans[to.span]
         replaceLooseEnd(
             in: &verdicts[from.trace], spanID: fromSpan.id.hex, kinds: [.unansweredClient, .upstreamFailure],
             with: TraceFinding(
-                kind: .splitHop, severity: .error, hop: link.hop, cause: cause + " It continues in trace \(link.toTraceID).",
+                kind: .splitHop, severity: .error, hop: link.hop, cause: link.cause + " It continues in trace \(link.toTraceID).",
                 code: link.code, spanIDs: [fromSpan.id.hex], brokenLink: true, relatedTraceIDs: [link.toTraceID]
             )
         )
         replaceLooseEnd(
             in: &verdicts[to.trace], spanID: toSpan.id.hex, kinds: [.fragment],
             with: TraceFinding(
-                kind: .splitHop, severity: .error, hop: link.hop, cause: cause + " The request began in trace \(link.fromTraceID).",
+                kind: .splitHop, severity: .error, hop: link.hop, cause: link.cause + " The request began in trace \(link.fromTraceID).",
                 code: link.code, spanIDs: [toSpan.id.hex], brokenLink: true, relatedTraceIDs: [link.fromTraceID]
             )
         )
+    }
+
+    /// A fragment that any of several requests may have sent: its finding names them all, and
+    /// each of them gets an ambiguous split-hop finding, so none passes for complete.
+    private func applyAmbiguous(
+        fragment: FragmentTimeMatcher.Fragment, hosts: [Location], inspections: [TraceInspection], verdicts: inout [TraceVerdict]
+    ) -> AmbiguousTraceLink {
+        let root = inspections[fragment.root.trace].spans[fragment.root.span]
+        let hop = inspections[fragment.root.trace].hopLabel(at: fragment.root.span)
+        let node = fragment.node
+        let fragmentID = verdicts[fragment.root.trace].traceID
+        let candidates = hosts.map { AmbiguousTraceLink.Candidate(traceID: verdicts[$0.trace].traceID, spanID: inspections[$0.trace].spans[$0.span].id.hex) }
+        let candidateIDs = candidates.map(\.traceID)
+        let cause = "\(node) forwarded none of the trace headers, not even x-request-id: a call to \(fragment.callee) started trace \(fragmentID). \(node) was serving \(hosts.count) requests when the call left (traces \(candidateIDs.joined(separator: ", "))), and the spans cannot tell which of them made it."
+        replaceLooseEnd(
+            in: &verdicts[fragment.root.trace], spanID: root.id.hex, kinds: [.fragment],
+            with: TraceFinding(
+                kind: .fragment, severity: .error, hop: hop, cause: cause + " The request began in one of those traces.",
+                code: .missingHeaders, spanIDs: [root.id.hex], brokenLink: true, relatedTraceIDs: candidateIDs, ambiguous: true
+            )
+        )
+        for host in hosts {
+            let server = inspections[host.trace].spans[host.span]
+            replaceLooseEnd(
+                in: &verdicts[host.trace], spanID: server.id.hex, kinds: [],
+                with: TraceFinding(
+                    kind: .splitHop, severity: .error, hop: hop,
+                    cause: cause + " This request may be the one that lost its call; the spans cannot tell.",
+                    code: .missingHeaders, spanIDs: [server.id.hex], brokenLink: true, relatedTraceIDs: [fragmentID], ambiguous: true
+                )
+            )
+        }
+        return AmbiguousTraceLink(hop: hop, code: .missingHeaders, toTraceID: fragmentID, toSpanID: root.id.hex, candidates: candidates, cause: cause)
     }
 
     private func replaceLooseEnd(in verdict: inout TraceVerdict, spanID: String, kinds: Set<TraceFinding.Kind>, with finding: TraceFinding) {
@@ -204,5 +253,24 @@ struct TraceSetAnalyzer {
             $0.element.severity != $1.element.severity ? $0.element.severity < $1.element.severity : $0.offset < $1.offset
         }.map(\.element)
         verdict.complete = !verdict.findings.contains { $0.severity == .error }
+    }
+
+    /// Gives every verdict its request; a trace whose request broke anywhere is not complete.
+    private func attachRequests(
+        to verdicts: inout [TraceVerdict], inspections: [TraceInspection], links: [TraceLink], ambiguousLinks: [AmbiguousTraceLink]
+    ) {
+        let roots = inspections.map { inspection in
+            let root = inspection.tree.roots.first.map { inspection.spans[$0] }
+            return RequestAssembler.Root(kind: root?.kindLabel, service: root?.nodeLabel)
+        }
+        let assembler = RequestAssembler(verdicts: verdicts, roots: roots, links: links, ambiguousLinks: ambiguousLinks)
+        var byComponent: [Int: RequestVerdict] = [:]
+        for index in verdicts.indices {
+            let component = assembler.component(of: index)
+            let request = byComponent[component] ?? assembler.request(containing: [index])
+            byComponent[component] = request
+            verdicts[index].request = request
+            verdicts[index].complete = verdicts[index].complete && request.complete
+        }
     }
 }

@@ -30,13 +30,17 @@ public struct TraceVerdict: Codable, Hashable, Sendable {
     public var clockSkew: [ClockSkewEstimate]
     /// The spans whose times were moved by the skew correction.
     public var adjustedSpans: [SpanTimeAdjustment]
+    /// The whole request this trace is part of, when it was judged with other traces
+    /// (`TraceAnalyzer.analyze(traces:)`, the verdict endpoint): every fragment, every break.
+    /// `complete` is false when the request broke anywhere. Nil for a trace judged alone.
+    public var request: RequestVerdict?
 
     public init(
         traceID: String, complete: Bool, spanCount: Int, findings: [TraceFinding],
         rootSpanIDs: [String] = [], services: [String] = [], requestIDs: [String] = [],
         startTimestamp: UInt64? = nil, durationMicroseconds: UInt64 = 0, hops: [TraceHop] = [],
         criticalPath: CriticalPath = CriticalPath(), selfTime: [ServiceSelfTime] = [],
-        clockSkew: [ClockSkewEstimate] = [], adjustedSpans: [SpanTimeAdjustment] = []
+        clockSkew: [ClockSkewEstimate] = [], adjustedSpans: [SpanTimeAdjustment] = [], request: RequestVerdict? = nil
     ) {
         self.traceID = traceID
         self.complete = complete
@@ -52,6 +56,7 @@ public struct TraceVerdict: Codable, Hashable, Sendable {
         self.selfTime = selfTime
         self.clockSkew = clockSkew
         self.adjustedSpans = adjustedSpans
+        self.request = request
     }
 
     /// The findings that are broken links (what a lesson asks students to find).

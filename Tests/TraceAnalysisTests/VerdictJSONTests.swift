@@ -19,6 +19,18 @@ struct VerdictJSONTests {
         #expect(finding["hop"] as? String == "reviews-v2 -> ratings")
         #expect(finding["severity"] as? String == "error")
         #expect(finding["brokenLink"] as? Bool == true)
+        #expect(finding["ambiguous"] as? Bool == false)
+        #expect(finding["relatedTraceIDs"] as? [String] == [SpanFactory.traceB.hex])
+        let request = try #require(object["request"] as? [String: Any])
+        for key in ["complete", "requestID", "requestIDs", "traceIDs", "fragments", "breaks", "ambiguous", "summary"] {
+            #expect(request[key] != nil, "missing request.\(key)")
+        }
+        let brokenHop = try #require((request["breaks"] as? [[String: Any]])?.first)
+        #expect(brokenHop["matchedBy"] as? String == "request-id")
+        #expect(brokenHop["hop"] as? String == "reviews-v2 -> ratings")
+        for key in ["traceID", "complete", "rootSpanID", "rootService", "rootKind", "startTimestamp", "durationMicroseconds", "spanCount", "requestIDs", "entry", "possible"] {
+            #expect((request["fragments"] as? [[String: Any]])?.first?[key] != nil, "missing request.fragments[0].\(key)")
+        }
         #expect(try JSONDecoder().decode(TraceVerdict.self, from: data) == verdict)
         #expect(try JSONDecoder().decode(TraceSetVerdict.self, from: JSONEncoder().encode(set)) == set)
     }
