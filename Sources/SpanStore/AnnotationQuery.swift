@@ -41,6 +41,12 @@ public struct AnnotationQuery: Hashable, Sendable {
         self.terms = terms
     }
 
+    /// The value of a `guid:x-request-id=…` term, which stores answer from an index.
+    public var requestIDTerm: String? {
+        for case .tag(key: "guid:x-request-id", let value) in terms { return value }
+        return nil
+    }
+
     /// True when `span` satisfies every term.
     public func matches(_ span: ZipkinSpan) -> Bool {
         for term in terms {

@@ -19,6 +19,12 @@ struct CompactSpan: Sendable {
     let name: String?
     let timestamp: UInt64?
     let duration: UInt64?
+    /// The `node_id` tag as reported (interned: a lab has a handful), so node lookups of the
+    /// verdict's related-trace search need no decoding.
+    let node: String?
+    /// `requestKey(_:)` of the `guid:x-request-id` tag, 0 when there is none; the store's
+    /// request index is keyed by it.
+    let requestKey: UInt64
     let json: SpanByteArena.Location
 
     /// `receivedJSON`, when given, is the span's JSON as received; otherwise it is encoded.
@@ -33,6 +39,8 @@ struct CompactSpan: Sendable {
         name = span.name.map { names.intern($0.lowercased()) }
         timestamp = span.timestamp
         duration = span.duration
+        node = span.tags["node_id"].map { names.intern($0) }
+        requestKey = span.tags["guid:x-request-id"].map(Self.requestKey) ?? 0
         if let receivedJSON {
             json = arena.append(receivedJSON)
         } else {
@@ -62,6 +70,33 @@ struct CompactSpan: Sendable {
             remoteEndpoint: remoteService.map { ZipkinEndpoint(serviceName: $0) },
             tags: hasError ? ["error": ""] : [:], shared: shared
         )
+    }
+
+    /// A 64-bit FNV-1a hash of an x-request-id, never 0. Equal ids have equal keys; a match
+    /// by key is confirmed on the decoded span, so a collision costs a decode, not a wrong answer.
+    static func requestKey(_ requestID: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in requestID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash == 0 ? 1 : hash
+    }
+
+    /// Whether the annotation query can still match, judged on the kept fields: a `node_id`
+    /// term against `node`, an x-request-id term against `requestKey`. `decided` is true when
+    /// every term was judged exactly here (no decoding needed).
+    func prefilter(_ query: AnnotationQuery) -> (possible: Bool, decided: Bool) {
+        var decided = true
+        for term in query.terms {
+            switch term {
+            case .tag(key: "node_id", let value):
+                if node != value { return (false, true) }
+            case .tag(key: "guid:x-request-id", let value):
+                if requestKey != Self.requestKey(value) { return (false, true) }
+                decided = false
+            default:
+                decided = false
+            }
+        }
+        return (true, decided)
     }
 
     /// `TraceQuery.matches` on the kept fields; the annotation query needs the decoded span.

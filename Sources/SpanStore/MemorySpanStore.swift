@@ -11,11 +11,18 @@ import Zipkin
 /// well under a decoded span's size; reads
 /// decode only the traces they return. Spans are merged on write, so a
 /// duplicate report costs no memory.
+///
+/// Queries scan the traces, skipping whole traces outside the time window, except an
+/// x-request-id term (`annotationQuery=guid:x-request-id=…`), which an index answers: the
+/// verdict endpoint asks for a request's other traces on every call, and a big store must not
+/// make that a scan of every span. `node_id` terms are judged on the kept fields too.
 public actor MemorySpanStore: SpanStorage {
     private struct Entry {
         var spans: [CompactSpan]
         /// Latest span timestamp (µs), for ordering and retention.
         var latest: UInt64
+        /// Earliest span timestamp (µs), so a query skips traces that begin after its window.
+        var earliest: UInt64
     }
 
     public let maxSpans: Int
@@ -34,6 +41,12 @@ public actor MemorySpanStore: SpanStorage {
     private var names = NameInterner()
     private var scratch: [UInt8] = []
     private var arena = SpanByteArena()
+    /// `CompactSpan.requestKey` → traces holding a span with that x-request-id.
+    private var requestIndex: [UInt64: [TraceID]] = [:]
+    /// Keys shared by more than `maxTracesPerRequestID` traces (a client sending one fixed
+    /// x-request-id): no longer indexed, so writes and evictions stay cheap; queries scan.
+    private var unindexedRequestKeys: Set<UInt64> = []
+    static let maxTracesPerRequestID = 256
 
     /// - Parameters:
     ///   - maxSpans: upper bound of stored spans (at least 1).
@@ -61,20 +74,27 @@ public actor MemorySpanStore: SpanStorage {
             if let index = traces.index(forKey: span.traceID) {
                 // Mutating through the index keeps the span array uniquely referenced (no copy).
                 let key = SpanMerger.Key(span)
+                let compact: CompactSpan
                 if let position = traces.values[index].spans.firstIndex(where: { $0.matchesKey(key) }) {
                     let old = traces.values[index].spans[position]
                     let merged = SpanMerger.merge(try old.decode(from: arena), span)
-                    traces.values[index].spans[position] = CompactSpan(merged, names: &names, scratch: &scratch, arena: &arena)
+                    compact = CompactSpan(merged, names: &names, scratch: &scratch, arena: &arena)
+                    traces.values[index].spans[position] = compact
                     arena.release(old.json)
                 } else {
-                    traces.values[index].spans.append(CompactSpan(span, receivedJSON: received, names: &names, scratch: &scratch, arena: &arena))
+                    compact = CompactSpan(span, receivedJSON: received, names: &names, scratch: &scratch, arena: &arena)
+                    traces.values[index].spans.append(compact)
                     spanCount += 1
                 }
                 traces.values[index].latest = max(traces.values[index].latest, timestamp)
+                if let start = span.timestamp { traces.values[index].earliest = min(traces.values[index].earliest, start) }
+                indexRequest(compact.requestKey, trace: span.traceID)
             } else {
-                traces[span.traceID] = Entry(spans: [CompactSpan(span, receivedJSON: received, names: &names, scratch: &scratch, arena: &arena)], latest: timestamp)
+                let compact = CompactSpan(span, receivedJSON: received, names: &names, scratch: &scratch, arena: &arena)
+                traces[span.traceID] = Entry(spans: [compact], latest: timestamp, earliest: span.timestamp ?? .max)
                 order.append(span.traceID)
                 spanCount += 1
+                indexRequest(compact.requestKey, trace: span.traceID)
             }
             if let service = span.localServiceName {
                 if let name = span.name?.lowercased() {
@@ -88,7 +108,7 @@ public actor MemorySpanStore: SpanStorage {
         expire()
         while spanCount > maxSpans, let victim = popOldest() {
             if let entry = traces.removeValue(forKey: victim) {
-                release(entry)
+                release(entry, of: victim)
                 spanCount -= entry.spans.count
                 counters.evictedTraces += 1
                 counters.evictedSpans += entry.spans.count
@@ -113,7 +133,7 @@ public actor MemorySpanStore: SpanStorage {
             }
             guard entry.latest < cutoff else { break }
             traces[id] = nil
-            release(entry)
+            release(entry, of: id)
             spanCount -= entry.spans.count
             counters.expiredTraces += 1
             head += 1
@@ -139,16 +159,27 @@ public actor MemorySpanStore: SpanStorage {
 
     public func findTraces(_ query: TraceQuery) throws(SpanStoreError) -> [[ZipkinSpan]] {
         let start = query.windowStartMicros
-        let needsDecoding = !query.annotationQuery.terms.isEmpty
+        let end = query.windowEndMicros
         var matches: [(latest: UInt64, id: TraceID)] = []
-        for (id, entry) in traces where entry.latest >= start {
+        func consider(_ id: TraceID, _ entry: Entry) throws(SpanStoreError) {
+            guard entry.latest >= start, entry.earliest <= end else { return }
             for span in entry.spans where span.matchesIndexed(query) {
-                if needsDecoding {
+                let prefilter = span.prefilter(query.annotationQuery)
+                guard prefilter.possible else { continue }
+                if !prefilter.decided {
                     guard query.annotationQuery.matches(try span.decode(from: arena)) else { continue }
                 }
                 matches.append((entry.latest, id))
-                break
+                return
             }
+        }
+        if let requestID = query.annotationQuery.requestIDTerm, !unindexedRequestKeys.contains(CompactSpan.requestKey(requestID)) {
+            var seen: Set<TraceID> = []
+            for id in requestIndex[CompactSpan.requestKey(requestID)] ?? [] where seen.insert(id).inserted {
+                if let entry = traces[id] { try consider(id, entry) }
+            }
+        } else {
+            for (id, entry) in traces { try consider(id, entry) }
         }
         matches.sort { $0.latest != $1.latest ? $0.latest > $1.latest : $0.id < $1.id }
         var result: [[ZipkinSpan]] = []
@@ -189,8 +220,32 @@ public actor MemorySpanStore: SpanStorage {
         return SpanMerger.sorted(spans)
     }
 
-    private func release(_ entry: Entry) {
-        for span in entry.spans { arena.release(span.json) }
+    private func release(_ entry: Entry, of id: TraceID) {
+        var keys: Set<UInt64> = []
+        for span in entry.spans {
+            arena.release(span.json)
+            if span.requestKey != 0 { keys.insert(span.requestKey) }
+        }
+        for key in keys {
+            guard let position = requestIndex.index(forKey: key) else { continue }
+            requestIndex.values[position].removeAll { $0 == id }
+            if requestIndex.values[position].isEmpty { requestIndex.remove(at: position) }
+        }
+    }
+
+    private func indexRequest(_ key: UInt64, trace id: TraceID) {
+        guard key != 0, !unindexedRequestKeys.contains(key) else { return }
+        guard let position = requestIndex.index(forKey: key) else {
+            requestIndex[key] = [id]
+            return
+        }
+        guard !requestIndex.values[position].contains(id) else { return }
+        if requestIndex.values[position].count >= Self.maxTracesPerRequestID {
+            requestIndex.remove(at: position)
+            unindexedRequestKeys.insert(key)
+        } else {
+            requestIndex.values[position].append(id)
+        }
     }
 
     private func popOldest() -> TraceID? {

@@ -11,7 +11,9 @@ import Zipkin
 /// JSON; tags and annotation values are kept in a `terms` column (`\nkey=value\nword\n`)
 /// that `annotationQuery` searches with `instr`, which costs less on ingest than a tag table.
 /// A unique index on (trace, id, kind, shared, local service) merges duplicate reports as
-/// `SpanWriter` requires and serves trace lookups by id.
+/// `SpanWriter` requires and serves trace lookups by id. The `guid:x-request-id` tag has a
+/// column and a partial index of its own: the verdict endpoint looks up a request's other
+/// traces on every call, which `instr` over a time window would make a scan.
 public final class SQLiteSpanStore: SpanStorage {
     public let path: String
     public let maxSpans: Int
@@ -80,12 +82,26 @@ public final class SQLiteSpanStore: SpanStorage {
                 ts INTEGER NOT NULL,
                 duration INTEGER,
                 terms TEXT NOT NULL,
-                json BLOB NOT NULL
+                json BLOB NOT NULL,
+                request_id TEXT
             );
             CREATE UNIQUE INDEX IF NOT EXISTS spans_identity ON spans(trace_id, span_id, kind, shared, local_service);
             CREATE INDEX IF NOT EXISTS spans_service_ts ON spans(local_service, ts);
             CREATE INDEX IF NOT EXISTS spans_ts ON spans(ts);
             """)
+        // Files written before the request_id column: add it and fill it from the terms
+        // (`\nguid:x-request-id=VALUE\n`; the prefix is 19 characters).
+        let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(spans)").map { $0["name"] as String }
+        if !columns.contains("request_id") {
+            try db.execute(sql: """
+                ALTER TABLE spans ADD COLUMN request_id TEXT;
+                UPDATE spans SET request_id = substr(
+                    substr(terms, instr(terms, char(10) || 'guid:x-request-id=') + 19), 1,
+                    instr(substr(terms, instr(terms, char(10) || 'guid:x-request-id=') + 19), char(10)) - 1)
+                WHERE instr(terms, char(10) || 'guid:x-request-id=') > 0;
+                """)
+        }
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS spans_request_id ON spans(request_id) WHERE request_id IS NOT NULL")
     }
 
     public func write(_ spans: [ZipkinSpan]) async throws(SpanStoreError) {
@@ -108,8 +124,8 @@ public final class SQLiteSpanStore: SpanStorage {
                 var tracesInBatch: Set<String> = []
                 let traceStored = try db.cachedStatement(sql: "SELECT 1 FROM spans WHERE trace_id = ? LIMIT 1")
                 let insert = try db.cachedStatement(sql: """
-                    INSERT INTO spans (trace_id, span_id, kind, shared, local_service, remote_service, name, ts, duration, terms, json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    INSERT INTO spans (trace_id, span_id, kind, shared, local_service, remote_service, name, ts, duration, terms, json, request_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """)
                 for row in rows {
                     if tracesInBatch.insert(row.traceID).inserted, try Int.fetchOne(traceStored, arguments: [row.traceID]) == nil {
@@ -155,9 +171,9 @@ public final class SQLiteSpanStore: SpanStorage {
         guard let existing, let old = try? ZipkinJSONDecoder().decodeSpan([UInt8](existing)) else { return }
         let merged = SpanRow(SpanMerger.merge(old, row.span))
         try db.execute(sql: """
-            UPDATE spans SET remote_service = ?, name = ?, ts = ?, duration = ?, terms = ?, json = ?
+            UPDATE spans SET remote_service = ?, name = ?, ts = ?, duration = ?, terms = ?, json = ?, request_id = ?
             WHERE trace_id = ? AND span_id = ? AND kind = ? AND shared = ? AND local_service = ?
-            """, arguments: [merged.remoteService, merged.name, merged.timestamp, merged.duration, merged.terms, merged.json,
+            """, arguments: [merged.remoteService, merged.name, merged.timestamp, merged.duration, merged.terms, merged.json, merged.requestID,
                              row.traceID, row.spanID, row.kind, row.shared, row.localService])
     }
 
@@ -252,6 +268,9 @@ public final class SQLiteSpanStore: SpanStorage {
         }
         for term in query.annotationQuery.terms {
             switch term {
+            case .tag(key: "guid:x-request-id", let value):
+                conditions.append("request_id = ?")
+                arguments.append(value)
             case .tag(let key, let value):
                 conditions.append("instr(terms, ?) > 0")
                 arguments.append("\n" + SpanRow.clean(key) + "=" + SpanRow.clean(value) + "\n")

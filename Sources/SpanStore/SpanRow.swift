@@ -16,6 +16,8 @@ struct SpanRow: Sendable {
     let duration: Int64?
     let terms: String
     let json: Data
+    /// The `guid:x-request-id` tag, indexed for the verdict's related-trace lookups.
+    let requestID: String?
 
     /// `receivedJSON`, when given, is the span's JSON as received; otherwise it is encoded.
     init(_ span: ZipkinSpan, receivedJSON: ArraySlice<UInt8>? = nil) {
@@ -29,6 +31,7 @@ struct SpanRow: Sendable {
         name = span.name?.lowercased()
         timestamp = Int64(clamping: span.timestamp ?? 0)
         duration = span.duration.map { Int64(clamping: $0) }
+        requestID = span.tags["guid:x-request-id"]
         // Built as bytes: appending Strings piecewise (and Foundation's contains) was a third
         // of SQLite ingest's CPU time.
         var terms: [UInt8] = [10]
@@ -54,7 +57,7 @@ struct SpanRow: Sendable {
     }
 
     var arguments: StatementArguments {
-        [traceID, spanID, kind, shared, localService, remoteService, name, timestamp, duration, terms, json]
+        [traceID, spanID, kind, shared, localService, remoteService, name, timestamp, duration, terms, json, requestID]
     }
 
     /// Newlines separate terms, so they cannot appear inside one.
