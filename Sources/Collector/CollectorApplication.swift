@@ -19,7 +19,7 @@ public func makeSpanStore(configuration: CollectorConfiguration) throws(SpanStor
     }
 }
 
-/// The collector's routes on `store`: ingest, the Zipkin v2 query API, the TraceLab verdict,
+/// The collector's routes on `store`: ingest, the Zipkin v2 query API, the TraceLab verdict and request,
 /// health and the web UI. Tests use this with HummingbirdTesting's `.router`.
 public func buildCollectorRouter(
     configuration: CollectorConfiguration, store: any SpanStorage, logger: Logger,
@@ -36,7 +36,9 @@ public func buildCollectorRouter(
     }
     IngestController(store: store, maxBodyBytes: configuration.maxBodyBytes, logger: logger).addRoutes(to: router)
     QueryController(store: store, defaultLookbackMillis: configuration.defaultLookbackMillis, now: now, logger: logger).addRoutes(to: router)
-    VerdictController(store: store, relatedLookbackMillis: 600_000, logger: logger).addRoutes(to: router)
+    let finder = RelatedTraceFinder(store: store)
+    VerdictController(store: store, finder: finder, logger: logger).addRoutes(to: router)
+    RequestController(store: store, finder: finder, lookbackMillis: configuration.defaultLookbackMillis, now: now, logger: logger).addRoutes(to: router)
     UIAssets().addRoutes(to: router)
     return router
 }

@@ -34,8 +34,9 @@ struct UIAssets: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in serve("index.html") }
         router.get("/ui/:file") { _, context in serve(context.parameters.get("file") ?? "") }
-        // Deep links of the single-page UI (`/trace/…`, `/dependencies`) load the same page.
+        // Deep links of the single-page UI (`/trace/…`, `/request/…`, `/dependencies`) load the same page.
         router.get("/trace/:traceId") { _, _ in serve("index.html") }
+        router.get("/request/:requestId") { _, _ in serve("index.html") }
         router.get("/dependencies") { _, _ in serve("index.html") }
     }
 
