@@ -181,7 +181,7 @@ struct TraceSetAnalyzer {
         case .missingB3:
             return "\(caller) did not forward the x-b3-* headers\(requestID): its call to \(callee) started a new trace."
         case .missingHeaders:
-            return "\(caller) forwarded none of the trace headers, not even x-request-id: its call to \(callee) started a new trace (matched by time: the only \(caller) request running then)."
+            return "\(caller) forwarded none of the trace headers, not even x-request-id: its call to \(callee) started a new trace (matched by time: \(caller)'s sidecar was serving this request when the call left, and no other request it was serving then can have made it)."
         case .formatMismatch:
             return "\(caller)'s sidecar sent the call on, but \(callee)'s sidecar could not read the trace context it got (e.g. only traceparent was forwarded but \(callee)'s sidecar reads only B3), so \(callee) started a new trace\(requestID)."
         default:
