@@ -5,6 +5,8 @@ Trace ...a1: complete (productpage -> reviews-v2 -> ratings, B3 shared spans).
 Trace ...b2: broken: reviews-v2 did not forward the B3 headers, so ratings' spans start a
              new trace ...c3 and ...b2 holds a reviews CLIENT span nobody answered.
 Trace ...d4: complete but ratings' clock runs 5 ms ahead (clock skew).
+Trace ...e5: reviews-v2 dropped every header, x-request-id too (drop-all): its call to ratings
+             started trace ...f6 with a new request id; ...e5 alone looks complete.
 """
 import json
 import sys
@@ -53,4 +55,12 @@ broken[3]["tags"]["error"] = "upstream_reset"
 broken[3]["tags"]["http.status_code"] = "503"
 orphan = span("00000000000000c3", "2000000000000001", None, "get /ratings/0", "SERVER", "ratings", now + 1_003_000, 8_000)
 orphan["tags"]["guid:x-request-id"] = broken[0]["tags"]["guid:x-request-id"]
-json.dump(complete + skewed + broken + [orphan], sys.stdout)
+# drop-all: e5 is productpage -> reviews-v2 without the ratings call; f6 starts at reviews-v2's
+# sidecar CLIENT span, inside reviews-v2's SERVER span of e5, with a request id of its own.
+upstream = bookinfo("00000000000000e5", now + 5_000_000)[:3]
+fragment = [
+    span("00000000000000f6", "3000000000000001", None, "get /ratings/0", "CLIENT", "reviews", now + 5_002_000, 10_000,
+         remote="ratings", node="reviews-v2"),
+    span("00000000000000f6", "3000000000000001", None, "get /ratings/0", "SERVER", "ratings", now + 5_002_300, 9_000, shared=True),
+]
+json.dump(complete + skewed + broken + [orphan] + upstream + fragment, sys.stdout)

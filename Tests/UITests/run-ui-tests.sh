@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Headless-Chromium test of the collector's web UI (issue 6).
+# Headless-Chromium test of the collector's web UI (issue 6; request view and fragment links: issue 22).
 #
 # Starts tracelab-collector on a free loopback port, loads the shared Envoy/OTel fixtures and
 # bookinfo-shaped traces (complete, broken, clock-skewed), lets Chromium run the page's JS
@@ -92,6 +92,36 @@ expect_not skew "does not call clock skew a broken link" 'class="row broken"'
 render shared "$BASE/trace/438ed98a9c8fec0b2357180c0b981f04"
 count shared "keeps the OTel CLIENT and Envoy SERVER with one id as two rows" 'data-span-id="fff4d0d8fa827c67"' 2
 
+# Issue 22: a request split by reviews-v2 dropping every header is broken on both pages, each
+# page links to the other fragment and to the request view, which stitches both.
+expect search "marks the drop-all caller half broken, not complete" 'data-trace-id="00000000000000e5">([^<]|<[^/]|</[^l])*marker broken">broken'
+expect_not search "never marks the drop-all caller half complete" 'data-trace-id="00000000000000e5">([^<]|<[^/]|</[^l])*marker ok">complete'
+expect search "says the drop-all half is one of two traces of its request" 'trace 1 of 2 of its request'
+
+render upstream "$BASE/#/trace/00000000000000e5"
+expect upstream "calls the drop-all caller half broken" '✘ Broken trace'
+expect upstream "names the hop and the cause" 'reviews-v2 -&gt; ratings: </span><span>reviews-v2 forwarded none of the trace headers'
+expect upstream "links to the other fragment" '<a href="#/trace/00000000000000f6"'
+expect upstream "links to the request view" 'id="request-link"[^>]*>|href="#/request/req-00e5"'
+
+render downstream "$BASE/#/trace/00000000000000f6"
+expect downstream "calls the drop-all fragment broken" '✘ Broken trace'
+expect downstream "links back to the caller's fragment" '<a href="#/trace/00000000000000e5"'
+expect downstream "links to the request view by the entry's x-request-id" 'href="#/request/req-00e5"'
+
+expect broken "links the format-mismatch half to its other trace" '<a href="#/trace/00000000000000c3"'
+
+render request "$BASE/#/request/req-00e5"
+expect request "calls the request broken" '✘ Broken request: 2 traces'
+expect request "lists the entry fragment with a link" 'class="fragment-link" data-trace-id="00000000000000e5"'
+expect request "lists the other fragment with a link" 'class="fragment-link" data-trace-id="00000000000000f6"'
+expect request "draws the break where it happened" 'class="row break-row"[^>]*data-hop="reviews-v2 -&gt; ratings"[^>]*data-code="missing-trace-headers"'
+count request "draws every span of both fragments" 'role="treeitem"' 5
+expect request "hangs the fragment below reviews-v2's SERVER span" 'aria-level="3"[^>]*data-span-id="1000000000000002"[^>]*data-kind="SERVER".*break-row.*aria-level="4"[^>]*data-span-id="3000000000000001"'
+
+render norequest "$BASE/#/request/no-such-request"
+expect norequest "says no trace carries the id" 'No trace in the collector carries x-request-id no-such-request'
+
 render missing "$BASE/#/trace/0000000000000fff"
 expect missing "says a trace is not there" 'is not in the collector'
 
@@ -99,7 +129,7 @@ render deps "$BASE/#/dependencies"
 expect deps "draws the productpage → reviews edge" 'class="edge" data-parent="productpage" data-child="reviews"'
 expect deps "draws the reviews → ratings edge with its error rate" 'data-parent="reviews" data-child="ratings"'
 expect deps "shows call counts" '[0-9]+ calls'
-expect deps "lists error rates in the table" '33.3%'
+expect deps "lists error rates in the table (1 of the 4 reviews -> ratings calls failed)" '<td>reviews</td><td>ratings</td><td>4</td><td>1 \(25.0%\)'
 
 if [ "$FAILED" -ne 0 ]; then
   echo "UI tests FAILED; pages and screenshots in $OUT" >&2

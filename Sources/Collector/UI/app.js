@@ -1,4 +1,5 @@
-// TraceLab collector UI: plain JS over the Zipkin v2 API and /api/tracelab/…/verdict.
+// TraceLab collector UI: plain JS over the Zipkin v2 API, /api/tracelab/traces/…/verdict (a
+// trace judged with the rest of its request) and /api/tracelab/requests/… (one request whole).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -32,6 +33,10 @@ function fmtDuration(us) {
   return (us / 1e6).toFixed(2) + "s";
 }
 function fmtTime(us) { return us ? new Date(us / 1000).toLocaleString() : "?"; }
+function traceLink(id, text, cls) {
+  return el("a", { href: "#/trace/" + id, class: cls || "trace-link", "data-trace-id": id, text: text || id });
+}
+function requestHref(request) { return request && request.requestID ? "#/request/" + encodeURIComponent(request.requestID) : null; }
 async function getJSON(url) {
   const response = await fetch(url);
   const text = await response.text();
@@ -211,6 +216,13 @@ async function markVerdict(spans, item) {
   if (!markers) return;
   if (verdict.complete) markers.append(el("span", { class: "marker ok", text: "complete" }));
   else markers.append(el("span", { class: "marker broken", text: "broken" }));
+  // A fragment of a split request says so: its verdict already counts the other traces.
+  const request = verdict.request;
+  if (request && request.traceIDs && request.traceIDs.length > 1) {
+    const position = request.traceIDs.indexOf(verdict.traceID) + 1;
+    markers.append(el("span", { class: "marker split", title: request.summary || "", text: "trace " + position + " of " + request.traceIDs.length + " of its request" }));
+  }
+  if (request && request.ambiguous) markers.append(el("span", { class: "marker ambiguous", title: request.summary || "", text: "ambiguous" }));
 }
 
 // ---- trace view ----
@@ -221,6 +233,8 @@ async function showTrace(traceId) {
   waterfall.replaceChildren();
   $("verdict").replaceChildren();
   $("verdict").className = "verdict";
+  $("request-box").replaceChildren();
+  $("request-box").hidden = true;
   $("detail").hidden = true;
   $("legend").replaceChildren();
   $("trace-summary").textContent = "Loading…";
@@ -245,58 +259,97 @@ function renderVerdict(verdict, tree) {
   box.append(el("h2", { id: "verdict-title", text: verdict.complete ? "✔ Complete trace" + (findings.length ? " (with notes)" : "") : "✘ Broken trace" }));
   if (verdict.local) box.append(el("p", { text: "Verdict computed in the browser (the analysis endpoint did not answer)." }));
   if (findings.length) {
-    box.append(el("ul", {}, ...findings.map((f) => el("li", { class: "finding" },
-      f.hop ? el("span", { class: "hop", text: f.hop + ": " }) : null,
-      el("span", { text: f.cause || "" }), " ", el("span", { class: "kind", text: "(" + f.kind + ")" })))));
+    box.append(el("ul", {}, ...findings.map((f) => findingItem(f))));
   } else if (!verdict.complete && verdict.local) {
     const orphans = tree.order.filter((n) => n.missingParent);
     box.append(el("ul", {}, ...orphans.map((n) => el("li", { text: ((n.span.localEndpoint || {}).serviceName || "?") + " span " + n.span.id + " names parent " + n.span.parentId + ", which is not in the trace" }))));
   }
   if (skewed) box.append(el("p", { class: "skew-note", text: "Clock skew: " + skewed + " span" + (skewed > 1 ? "s" : "") + " outside the parent's time: clock skew between hosts." }));
 }
+// A finding in words, with links to the traces it points to (the other half of a split hop,
+// every candidate when it is ambiguous).
+function findingItem(f) {
+  const related = f.relatedTraceIDs || [];
+  const links = related.length ? el("span", { class: "related" },
+    f.ambiguous ? " Possibly: " : (f.kind === "split-hop" || f.kind === "fragment" ? " Other part: " : " See: "),
+    ...related.flatMap((id, i) => [i ? ", " : "", traceLink(id, "trace " + id.slice(0, 12) + "…")])) : null;
+  return el("li", { class: "finding" + (f.ambiguous ? " ambiguous" : ""), "data-code": f.code || "" },
+    f.hop ? el("span", { class: "hop", text: f.hop + ": " }) : null,
+    el("span", { text: f.cause || "" }), " ", el("span", { class: "kind", text: "(" + f.kind + (f.code ? ", " + f.code : "") + ")" }), links);
+}
+// The request this trace belongs to: its other traces and a link to the request view.
+function renderRequestBox(verdict) {
+  const box = $("request-box");
+  const request = verdict.request;
+  if (!request) return;
+  const others = (request.fragments || []).filter((f) => f.traceID !== verdict.traceID);
+  const href = requestHref(request);
+  box.hidden = false;
+  box.className = "request-box" + (request.complete ? "" : " broken") + (request.ambiguous ? " ambiguous" : "");
+  box.append(el("h2", { text: others.length ? "Part of a request that left " + (request.traceIDs || []).length + " trace" + ((request.traceIDs || []).length === 1 ? "" : "s") : "The whole request is this trace" }),
+    el("p", { text: request.summary || "" }));
+  if (others.length) {
+    box.append(el("ul", { class: "fragments" }, ...others.map((f) => el("li", {},
+      traceLink(f.traceID, f.traceID, "fragment-link"), " ",
+      el("span", { class: "frag-root", text: (f.rootService || "?") + " " + (f.rootKind || "") + (f.entry ? " · where the request began" : "") }),
+      f.possible ? el("span", { class: "marker ambiguous", text: "possibly" }) : null,
+      el("span", { class: "marker " + (f.complete ? "ok" : "broken"), text: f.complete ? "complete" : "broken" })))));
+  }
+  if (request.ambiguous) {
+    box.append(el("p", { class: "ambiguity", text: "Ambiguous: a call lost every header, x-request-id too, while its service was serving several requests, so only time ties it to one of them. Every candidate is listed as \"possibly\" and marked broken; the spans cannot tell which one made the call." }));
+  }
+  if (href) box.append(el("p", {}, el("a", { href, id: "request-link", class: "request-link", text: "Show the whole request in one waterfall →" })));
+}
 function renderTrace(spans, verdict) {
   const tree = buildTree(spans);
   const stats = traceStats(spans);
   renderVerdict(verdict, tree);
+  renderRequestBox(verdict);
   $("trace-summary").textContent = spans.length + " spans · " + Object.keys(stats.services).length + " services · " +
     fmtDuration(stats.duration) + " · started " + fmtTime(stats.start);
   $("legend").replaceChildren(...Object.keys(stats.services).sort().map((svc) =>
     el("span", { class: "chip", style: "background:" + serviceColour(svc), text: svc })));
   const total = Math.max(1, stats.duration);
-  // Spans the analysis moved to undo clock skew are drawn at their adjusted start.
-  const adjustments = {};
-  for (const a of verdict.adjustedSpans || []) adjustments[a.spanID + "/" + a.kind] = a.adjustedTimestamp;
-  const rows = tree.order.map((n, i) => {
-    const s = n.span;
-    const svc = (s.localEndpoint && s.localEndpoint.serviceName) || "?";
-    const width = Math.max(0.2, 100 * (s.duration || 0) / total);
-    const isError = s.tags && s.tags.error !== undefined;
-    const broken = n.missingParent || (verdict.findings || []).some((f) => f.brokenLink && (f.spanIDs || []).includes(s.id));
-    const adjusted = adjustments[s.id + "/" + (s.kind || "")];
-    const shownStart = adjusted !== undefined ? adjusted : s.timestamp;
-    const left = shownStart ? 100 * (shownStart - stats.start) / total : 0;
-    const row = el("div", {
-        class: "row" + (broken ? " broken" : ""), role: "treeitem", tabindex: i === 0 ? "0" : "-1",
-        "aria-level": String(n.depth + 1), "data-span-id": s.id, "data-kind": s.kind || "",
-        onclick: () => select(row, n), onkeydown: (e) => rowKey(e, row, n) },
-      el("div", { class: "label", style: "padding-left:" + (0.4 + n.depth * 1.1) + "rem" },
-        s.kind ? el("span", { class: "kind", text: s.kind }) : null,
-        el("span", { class: "svc", style: "color:" + serviceColour(svc), text: svc }), " ",
-        el("span", { class: "op", text: s.name || "(unnamed)" }),
-        s.shared ? el("span", { class: "shared", text: " ↔ shared id" }) : null,
-        n.skew || adjusted !== undefined ? el("span", { class: "skew-mark", title: adjusted !== undefined ? "clock skew: drawn moved by " + fmtDuration(Math.abs(s.timestamp - adjusted)) : "outside its parent's time: clock skew", text: "clock skew" }) : null),
-      el("div", { class: "timeline" },
-        el("div", { class: "span-bar" + (isError ? " error" : ""), style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background:" + serviceColour(svc) }),
-        el("span", { class: "dur", style: "left:" + Math.min(88, left + width).toFixed(2) + "%", text: fmtDuration(s.duration) })));
-    return row;
-  });
+  const rows = tree.order.map((n, i) => spanRow(n, n.depth, stats.start, total, verdict, i === 0, "waterfall", "detail"));
   $("waterfall").replaceChildren(...rows);
 }
-function select(row, node) {
+// One span as a waterfall row; `start`/`total` place the bar on the view's time axis.
+function spanRow(n, depth, start, total, verdict, focusable, containerId, detailId) {
+  const s = n.span;
+  const svc = (s.localEndpoint && s.localEndpoint.serviceName) || "?";
+  const width = Math.max(0.2, 100 * (s.duration || 0) / total);
+  const isError = s.tags && s.tags.error !== undefined;
+  const broken = n.missingParent || (verdict.findings || []).some((f) => f.brokenLink && (f.spanIDs || []).includes(s.id));
+  const adjusted = adjustmentsOf(verdict)[s.id + "/" + (s.kind || "")];
+  const shownStart = adjusted !== undefined ? adjusted : s.timestamp;
+  const left = shownStart ? 100 * (shownStart - start) / total : 0;
+  const row = el("div", {
+      class: "row" + (broken ? " broken" : ""), role: "treeitem", tabindex: focusable ? "0" : "-1",
+      "aria-level": String(depth + 1), "data-span-id": s.id, "data-kind": s.kind || "",
+      onclick: () => select(row, n, detailId), onkeydown: (e) => rowKey(e, row, n, containerId, detailId) },
+    el("div", { class: "label", style: "padding-left:" + (0.4 + depth * 1.1) + "rem" },
+      s.kind ? el("span", { class: "kind", text: s.kind }) : null,
+      el("span", { class: "svc", style: "color:" + serviceColour(svc), text: svc }), " ",
+      el("span", { class: "op", text: s.name || "(unnamed)" }),
+      s.shared ? el("span", { class: "shared", text: " ↔ shared id" }) : null,
+      n.skew || adjusted !== undefined ? el("span", { class: "skew-mark", title: adjusted !== undefined ? "clock skew: drawn moved by " + fmtDuration(Math.abs(s.timestamp - adjusted)) : "outside its parent's time: clock skew", text: "clock skew" }) : null),
+    el("div", { class: "timeline" },
+      el("div", { class: "span-bar" + (isError ? " error" : ""), style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background:" + serviceColour(svc) }),
+      el("span", { class: "dur", style: "left:" + Math.min(88, left + width).toFixed(2) + "%", text: fmtDuration(s.duration) })));
+  return row;
+}
+function adjustmentsOf(verdict) {
+  if (!verdict.adjustmentIndex) {
+    verdict.adjustmentIndex = {};
+    for (const a of verdict.adjustedSpans || []) verdict.adjustmentIndex[a.spanID + "/" + a.kind] = a.adjustedTimestamp;
+  }
+  return verdict.adjustmentIndex;
+}
+function select(row, node, detailId) {
   document.querySelectorAll(".row.selected").forEach((r) => r.classList.remove("selected"));
   row.classList.add("selected");
   const s = node.span;
-  const detail = $("detail");
+  const detail = $(detailId || "detail");
   const entries = [["trace id", s.traceId], ["span id", s.id], ["parent id", s.parentId || "(root)"], ["kind", s.kind || ""],
     ["local", JSON.stringify(s.localEndpoint || {})], ["remote", JSON.stringify(s.remoteEndpoint || {})],
     ["start", fmtTime(s.timestamp) + " (" + s.timestamp + "µs)"], ["duration", fmtDuration(s.duration)]];
@@ -313,18 +366,143 @@ function select(row, node) {
     (s.annotations || []).length ? el("table", {}, ...s.annotations.map((a) => el("tr", {}, el("th", { text: fmtTime(a.timestamp) }), el("td", { text: a.value })))) : el("p", { text: "none" }));
   detail.hidden = false;
 }
-function rowKey(event, row, node) {
-  const rows = [...document.querySelectorAll("#waterfall .row")];
+function rowKey(event, row, node, containerId, detailId) {
+  const rows = [...document.querySelectorAll("#" + (containerId || "waterfall") + " .row[tabindex]")];
   const i = rows.indexOf(row);
   let next = null;
   if (event.key === "ArrowDown" || event.key === "j") next = rows[i + 1];
   else if (event.key === "ArrowUp" || event.key === "k") next = rows[i - 1];
   else if (event.key === "Home") next = rows[0];
   else if (event.key === "End") next = rows[rows.length - 1];
-  else if (event.key === "Enter" || event.key === " ") { select(row, node); event.preventDefault(); return; }
+  else if (event.key === "Enter" || event.key === " ") { select(row, node, detailId); event.preventDefault(); return; }
   else return;
   event.preventDefault();
   if (next) { row.tabIndex = -1; next.tabIndex = 0; next.focus(); }
+}
+
+// ---- request view: every trace of one request in one waterfall ----
+async function showRequest(requestId) {
+  show("view-request");
+  $("request-title").textContent = "Request " + requestId;
+  for (const id of ["request-verdict", "request-fragments", "request-legend", "request-waterfall"]) $(id).replaceChildren();
+  $("request-verdict").className = "verdict";
+  $("request-detail").hidden = true;
+  $("request-summary").textContent = "Loading…";
+  let body, traces;
+  try {
+    body = await getJSON("/api/tracelab/requests/" + encodeURIComponent(requestId));
+    const ids = body.request.fragments.map((f) => f.traceID);
+    traces = ids.length === 1 ? [await getJSON("/api/v2/trace/" + ids[0])] : await getJSON("/api/v2/traceMany?traceIds=" + ids.join(","));
+  } catch (e) {
+    $("request-summary").textContent = "";
+    $("request-verdict").className = "verdict broken";
+    $("request-verdict").append(el("h2", { text: e.status === 404 ? "No trace in the collector carries x-request-id " + requestId : "Could not load the request" }),
+      el("p", { text: e.message }));
+    return;
+  }
+  renderRequest(body, traces);
+}
+function renderRequest(body, traces) {
+  const request = body.request;
+  const verdicts = {};
+  for (const v of body.traces || []) verdicts[v.traceID] = v;
+  const box = $("request-verdict");
+  box.className = "verdict " + (request.complete ? "complete" : "broken");
+  box.append(el("h2", { id: "request-verdict-title", text: request.complete ? "✔ Complete request: one trace" : "✘ Broken request: " + request.traceIDs.length + " trace" + (request.traceIDs.length === 1 ? "" : "s") }),
+    el("p", { text: request.summary || "" }));
+  if (request.breaks.length) {
+    box.append(el("ul", {}, ...request.breaks.map((b) => el("li", { class: "finding" + (b.ambiguous ? " ambiguous" : "") },
+      el("span", { class: "hop", text: b.hop + ": " }), el("span", { text: b.cause || "" }), " ",
+      el("span", { class: "kind", text: "(" + b.code + ", matched by " + b.matchedBy + ")" })))));
+  }
+  if (request.ambiguous) box.append(el("p", { class: "ambiguity", text: "Ambiguous: a call that lost every header was matched by time only, and several requests were running then. The candidates are drawn below as \"possibly\" part of this request; each of them is marked broken." }));
+  $("request-fragments").replaceChildren(...request.fragments.map((f) => el("li", { class: f.possible ? "possible" : "" },
+    traceLink(f.traceID, f.traceID, "fragment-link"), " ",
+    el("span", { class: "frag-root", text: (f.rootService || "?") + " " + (f.rootKind || "") + " · " + f.spanCount + " spans · " + fmtDuration(f.durationMicroseconds) }),
+    f.entry ? el("span", { class: "marker ok", text: "entry" }) : null,
+    f.possible ? el("span", { class: "marker ambiguous", text: "possibly" }) : null,
+    el("span", { class: "marker " + (f.complete ? "ok" : "broken"), text: f.complete ? "complete" : "broken" }))));
+
+  const trees = {};
+  let start = Infinity, end = 0, spanCount = 0;
+  const services = new Set();
+  for (const spans of traces) {
+    if (!spans.length) continue;
+    trees[spans[0].traceId] = buildTree(spans);
+    const stats = traceStats(spans);
+    if (stats.start) { start = Math.min(start, stats.start); end = Math.max(end, stats.end); }
+    Object.keys(stats.services).forEach((svc) => services.add(svc));
+    spanCount += spans.length;
+  }
+  if (start === Infinity) start = 0;
+  $("request-summary").textContent = spanCount + " spans in " + traces.length + " trace" + (traces.length === 1 ? "" : "s") + " · " + services.size + " services · " + fmtDuration(end - start) + " · started " + fmtTime(start);
+  $("request-legend").replaceChildren(...[...services].sort().map((svc) => el("span", { class: "chip", style: "background:" + serviceColour(svc), text: svc })));
+  const items = stitch(request, trees);
+  const total = Math.max(1, end - start);
+  let first = true;
+  const rows = items.map((item) => {
+    if (item.type === "fragment") return fragmentRow(item, verdicts[item.fragment.traceID]);
+    if (item.type === "break") return breakRow(item);
+    const row = spanRow(item.node, item.depth, start, total, verdicts[item.traceId] || {}, first, "request-waterfall", "request-detail");
+    row.dataset.traceId = item.traceId;
+    first = false;
+    return row;
+  });
+  $("request-waterfall").replaceChildren(...rows);
+}
+// Orders the fragments' spans as one tree: each fragment hangs below the span its request
+// lost the context at (a break row in between), entry fragments first; fragments tied only by
+// an ambiguous break come last, under a "possibly" header.
+function stitch(request, trees) {
+  const items = [];
+  const placed = new Set();
+  const hanging = new Map();
+  for (const b of request.breaks) {
+    if (b.ambiguous || !b.fromTraceID || !trees[b.fromTraceID] || !trees[b.toTraceID]) continue;
+    const caller = b.hop.split(" -> ")[0];
+    const nodes = trees[b.fromTraceID].order.filter((n) => n.span.id === b.fromSpanID);
+    const at = nodes.find((n) => (n.span.tags || {}).node_id === caller) || nodes.find((n) => (n.span.localEndpoint || {}).serviceName === caller) || nodes[nodes.length - 1];
+    if (!at) continue;
+    if (!hanging.has(at)) hanging.set(at, []);
+    hanging.get(at).push(b);
+  }
+  const emit = (traceId, depth) => {
+    placed.add(traceId);
+    for (const n of trees[traceId].order) {
+      items.push({ type: "span", node: n, depth: depth + n.depth, traceId });
+      for (const b of hanging.get(n) || []) {
+        if (placed.has(b.toTraceID)) continue;
+        items.push({ type: "break", brk: b, depth: depth + n.depth + 1 });
+        emit(b.toTraceID, depth + n.depth + 1);
+      }
+    }
+  };
+  const fragments = request.fragments.filter((f) => trees[f.traceID]);
+  for (const f of fragments.filter((f) => !f.possible && f.entry)) {
+    items.push({ type: "fragment", fragment: f, depth: 0 });
+    emit(f.traceID, 0);
+  }
+  for (const f of fragments.filter((f) => !placed.has(f.traceID))) {
+    items.push({ type: "fragment", fragment: f, depth: 0, possible: f.possible });
+    emit(f.traceID, 0);
+  }
+  return items;
+}
+function fragmentRow(item, verdict) {
+  const f = item.fragment;
+  const why = f.possible ? "possibly part of this request (matched by time only)" : f.entry ? "where the request began" : "its caller's trace is not in the collector";
+  return el("div", { class: "row fragment-row" + (f.possible ? " possible" : ""), "data-trace-id": f.traceID },
+    el("div", { class: "label" }, el("span", { class: "frag-title", text: "Trace " }), traceLink(f.traceID, f.traceID.slice(0, 16) + (f.traceID.length > 16 ? "…" : "")),
+      el("span", { class: "frag-why", text: " · " + why })),
+    el("div", { class: "frag-state", text: (verdict && verdict.complete) || f.complete ? "complete" : "broken" }));
+}
+function breakRow(item) {
+  const b = item.brk;
+  return el("div", { class: "row break-row", role: "note", "data-hop": b.hop, "data-code": b.code, "data-to-trace-id": b.toTraceID },
+    el("div", { class: "label", style: "padding-left:" + (0.4 + item.depth * 1.1) + "rem" },
+      el("span", { class: "cut", text: "✂ context lost: " + b.hop.replace(" -> ", " → ") + " (" + b.code + ")" })),
+    el("div", { class: "break-text" }, "the call started trace ", traceLink(b.toTraceID, b.toTraceID.slice(0, 16) + (b.toTraceID.length > 16 ? "…" : "")),
+      " (matched by " + b.matchedBy + ")"));
 }
 
 // ---- dependency graph ----
@@ -408,7 +586,7 @@ function dependencySVG(links) {
 
 // ---- routing ----
 function show(id) {
-  for (const v of ["view-search", "view-trace", "view-deps"]) $(v).hidden = v !== id;
+  for (const v of ["view-search", "view-trace", "view-request", "view-deps"]) $(v).hidden = v !== id;
   $("nav-search").toggleAttribute("aria-current", id === "view-search");
   $("nav-deps").toggleAttribute("aria-current", id === "view-deps");
   if ($("nav-search").hasAttribute("aria-current")) $("nav-search").setAttribute("aria-current", "page");
@@ -417,9 +595,12 @@ function show(id) {
 function route() {
   let hash = location.hash.replace(/^#/, "");
   if (!hash && location.pathname.startsWith("/trace/")) hash = location.pathname;
+  if (!hash && location.pathname.startsWith("/request/")) hash = location.pathname;
   if (!hash && location.pathname === "/dependencies") hash = "/dependencies";
   const m = hash.match(/^\/trace\/([0-9a-fA-F]{1,32})/);
   if (m) return showTrace(m[1].toLowerCase());
+  const r = hash.match(/^\/request\/([^/?#]+)/);
+  if (r) return showRequest(decodeURIComponent(r[1]));
   if (hash.startsWith("/dependencies")) return showDependencies();
   show("view-search");
   loadServices().then(() => { if (!$("results").children.length) runSearch(); });
