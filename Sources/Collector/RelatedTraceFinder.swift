@@ -8,12 +8,13 @@ import Zipkin
 /// trace together with the rest of its request (`TraceAnalyzer.analyze(traces:)`, the same
 /// analysis the scenario verifier runs).
 ///
-/// In rounds: the seeds' lookups, then the lookups of what they found — all of them for a
-/// trace sharing a seed's x-request-id (it is the same request), only those of the same node
-/// for a trace found by time: the other requests its node was serving and the other fragments
-/// those started, which the analysis needs to tell candidates apart (`FragmentTimeMatcher`
-/// eliminates hosts already taken; three rounds see a fragment's candidates and their other
-/// fragments from either end, so a host and its fragment get the same answer). Every query is limited,
+/// In rounds: the seeds' lookups, then the lookups of what they found (`followUps`) — all of
+/// them for a trace sharing a seed's x-request-id (it is the same request); for a trace found
+/// by time only the same node's: a fragment's callers, and the other fragments of a request
+/// that may have sent one, which the analysis needs to tell candidates apart
+/// (`FragmentTimeMatcher` eliminates hosts already taken; three rounds see a fragment's
+/// candidates and their other fragments from either end, so a host and its fragment get the
+/// same answer). Every query is limited,
 /// and so are the number of queries and of traces, so a big store or a busy node makes a
 /// verdict less sure, never slow: the request-id lookups are indexed, node lookups cover the
 /// few milliseconds of one span.
@@ -56,17 +57,24 @@ struct RelatedTraceFinder: Sendable {
                     traces.append(trace)
                     if traces.count >= limits.maxTraces { return traces }
                     guard depth + 1 < limits.rounds else { continue }
-                    let followed = lookups(of: trace)
-                    if let node = lookup.node {
-                        next += followed.filter { $0.node == node }
-                    } else if depth == 0 {
-                        next += followed
-                    }
+                    next += followUps(of: trace, foundBy: lookup, depth: depth)
                 }
             }
             round = next
         }
         return traces
+    }
+
+    /// What is worth reading next about a trace found by `lookup`. A trace sharing a seed's
+    /// x-request-id is the same request: all its lookups. A trace found by time matters only
+    /// when it is a fragment of the node (its own callers), or a request the node was serving
+    /// when a fragment began (its other fragments); an ordinary request that merely ran at the
+    /// same time is not followed, so busy traffic costs no further queries.
+    private func followUps(of trace: [ZipkinSpan], foundBy lookup: RelatedTraceLookup, depth: Int) -> [RelatedTraceLookup] {
+        guard let node = lookup.node else { return depth == 0 ? lookups(of: trace) : [] }
+        return lookups(of: trace).filter { next in
+            next.node == node && (next.purpose == .callerRequests || (lookup.purpose == .callerRequests && next.purpose == .calleeFragments))
+        }
     }
 
     private func lookups(of trace: [ZipkinSpan]) -> [RelatedTraceLookup] {
