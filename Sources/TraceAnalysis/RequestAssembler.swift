@@ -130,8 +130,11 @@ struct RequestAssembler {
         }
         let hops = breaks.map { "\($0.hop) (\($0.code.rawValue))" }
         var seen = Set<String>()
-        let unique = hops.filter { seen.insert($0).inserted }
-        var text = "The request left \(traceCount) trace\(traceCount == 1 ? "" : "s"): its context was lost at \(unique.joined(separator: ", "))."
+        let unique = hops.filter { seen.insert($0).inserted }.joined(separator: ", ")
+        if traceCount == 1 && possible > 0 {
+            return "The context was lost at \(unique), and the other side was matched by time only while several requests were running, so \(possible) trace\(possible == 1 ? " is" : "s are") listed as possibly part of this request."
+        }
+        var text = "The request left \(traceCount) trace\(traceCount == 1 ? "" : "s"): its context was lost at \(unique)."
         if possible > 0 {
             text += " A break was matched by time only while several requests were running, so \(possible) trace\(possible == 1 ? " is" : "s are") listed as possibly part of this request."
         }

@@ -286,7 +286,10 @@ function renderRequestBox(verdict) {
   const href = requestHref(request);
   box.hidden = false;
   box.className = "request-box" + (request.complete ? "" : " broken") + (request.ambiguous ? " ambiguous" : "");
-  box.append(el("h2", { text: others.length ? "Part of a request that left " + (request.traceIDs || []).length + " trace" + ((request.traceIDs || []).length === 1 ? "" : "s") : "The whole request is this trace" }),
+  const count = (request.traceIDs || []).length;
+  const possible = others.filter((f) => f.possible).length;
+  box.append(el("h2", { text: count > 1 ? "Part of a request that left " + count + " traces"
+    : possible ? "Its other side could be any of " + possible + " requests" : "The whole request is this trace" }),
     el("p", { text: request.summary || "" }));
   if (others.length) {
     box.append(el("ul", { class: "fragments" }, ...others.map((f) => el("li", {},
