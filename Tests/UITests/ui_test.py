@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""The collector's web UI in headless Chromium, driven through Playwright (issue 22, point 6).
+
+Run by Tests/UITests/run-ui-tests.sh, which starts a collector, posts the fixtures and
+make_spans.py's traces, and passes the collector's address. It walks the page as a student
+would (search, open a broken request, follow the link to the other fragment, read the finding,
+open span detail, open the request view and the dependencies) and checks what each page shows,
+with Playwright's auto-waiting assertions. A screenshot of each page goes to --screenshots.
+
+Each check prints `ok   page: what` or `FAIL page: what (why)`; the exit code is 1 when any
+failed, 2 when the browser could not be driven at all.
+
+Usage: ui_test.py --base http://127.0.0.1:PORT --screenshots DIR [--chromium /usr/bin/chromium]
+"""
+import argparse
+import os
+import re
+import sys
+import traceback
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect, sync_playwright
+
+TIMEOUT_MS = 10_000
+# The trace page must fit a 1280×800 projector without horizontal scrolling (issue 22, point 3).
+VIEWPORT = {"width": 1280, "height": 800}
+
+# make_spans.py's traces.
+COMPLETE = "00000000000000a1"
+FORMAT_MISMATCH = "00000000000000b2"
+FORMAT_MISMATCH_OTHER = "00000000000000c3"
+SKEWED = "00000000000000d4"
+DROP_ALL_UPSTREAM = "00000000000000e5"
+DROP_ALL_DOWNSTREAM = "00000000000000f6"
+DROP_ALL_REQUEST = "req-00e5"
+# The shared Envoy/OTel fixtures (Tests/CollectorTests/Fixtures): one id, an OTel CLIENT and an Envoy SERVER.
+OTEL_SHARED = "438ed98a9c8fec0b2357180c0b981f04"
+
+
+class Checks:
+    """Named checks that record a failure and go on, so one run reports every broken thing."""
+
+    def __init__(self):
+        self.failed = []
+        self.passed = 0
+        self.page_name = "?"
+
+    def on(self, name):
+        self.page_name = name
+
+    def check(self, what, assertion):
+        """`assertion` is a callable raising AssertionError (Playwright's expect) or returning False."""
+        try:
+            result = assertion()
+            if result is False:
+                raise AssertionError("condition is false")
+        except (AssertionError, PlaywrightError) as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            print(f"FAIL {self.page_name}: {what} ({reason})", flush=True)
+            self.failed.append(f"{self.page_name}: {what}")
+            return False
+        print(f"ok   {self.page_name}: {what}", flush=True)
+        self.passed += 1
+        return True
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True, help="collector address, http://127.0.0.1:PORT")
+    parser.add_argument("--screenshots", required=True, help="folder for one PNG per page")
+    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+
+    checks = Checks()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=args.chromium, headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+        )
+        try:
+            context = browser.new_context(viewport=VIEWPORT, locale="en-GB", timezone_id="UTC")
+            context.set_default_timeout(TIMEOUT_MS)
+            expect.set_options(timeout=TIMEOUT_MS)
+            page = context.new_page()
+            console_errors = []
+            page.on("pageerror", lambda error: console_errors.append(str(error)))
+            run(page, args.base.rstrip("/"), args.screenshots, checks)
+            checks.on("console")
+            checks.check("the page threw no JavaScript error", lambda: no_errors(console_errors))
+        finally:
+            browser.close()
+
+    print(f"{checks.passed} checks passed, {len(checks.failed)} failed")
+    return 1 if checks.failed else 0
+
+
+def no_errors(errors):
+    assert not errors, "; ".join(errors)
+
+
+def shot(page, folder, name):
+    page.screenshot(path=os.path.join(folder, name + ".png"), full_page=True)
+
+
+def no_horizontal_scroll(page):
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"page is {width[0]} px wide in a {width[1]} px window"
+
+
+def run(page, base, screenshots, checks):
+    c = checks.check
+
+    # ---- search: the list, its badges, then a tag search for one request ----
+    checks.on("search")
+    page.goto(base + "/")
+    results = page.locator("#results > li")
+    c("lists the traces", lambda: expect(results.first).to_be_visible())
+    c("lists the complete bookinfo trace", lambda: expect(page.locator(f'a.result[data-trace-id="{COMPLETE}"]')).to_be_visible())
+    c("marks a complete trace", lambda: expect(page.locator(f'a.result[data-trace-id="{COMPLETE}"] .marker.ok')).to_have_text("complete"))
+    c("marks a broken trace", lambda: expect(page.locator(f'a.result[data-trace-id="{FORMAT_MISMATCH}"] .marker.broken')).to_have_text("broken"))
+    c("marks errors", lambda: expect(page.locator(f'a.result[data-trace-id="{FORMAT_MISMATCH}"] .marker.error')).to_have_text("1 error"))
+    c("shows service chips with span counts", lambda: expect(page.locator(f'a.result[data-trace-id="{COMPLETE}"] .chip', has_text="productpage ×2")).to_be_visible())
+    c("offers the services in the filter", lambda: expect(page.locator("#q-service option[value=ratings]")).to_have_count(1))
+    upstream_item = page.locator(f'a.result[data-trace-id="{DROP_ALL_UPSTREAM}"]')
+    c("marks the drop-all caller half broken, never complete", lambda: (
+        expect(upstream_item.locator(".marker.broken")).to_have_text("broken"),
+        expect(upstream_item.locator(".marker.ok")).to_have_count(0)))
+    c("says the drop-all half is one of two traces of its request",
+      lambda: expect(upstream_item.locator(".marker.split")).to_have_text("trace 1 of 2 of its request"))
+
+    page.fill("#q-tag", f"guid:x-request-id={DROP_ALL_REQUEST}")
+    page.keyboard.press("Enter")
+    c("a tag search finds exactly the request's entry trace", lambda: (
+        expect(results).to_have_count(1),
+        expect(results.first.locator("a.result")).to_have_attribute("data-trace-id", DROP_ALL_UPSTREAM)))
+    c("says how many traces matched", lambda: expect(page.locator("#search-status")).to_have_text("1 trace"))
+    c("the found trace is marked broken", lambda: expect(results.first.locator(".marker.broken")).to_be_visible())
+    shot(page, screenshots, "01-search")
+
+    # ---- open the broken request's first trace from the list ----
+    results.first.locator("a.result").click()
+    checks.on("upstream")
+    c("opens the trace page", lambda: expect(page).to_have_url(re.compile(f"#/trace/{DROP_ALL_UPSTREAM}$")))
+    c("calls the drop-all caller half broken", lambda: expect(page.locator("#verdict-title")).to_have_text("✘ Broken trace"))
+    finding = page.locator("#verdict li.finding").first
+    c("names the hop", lambda: expect(finding.locator(".hop")).to_have_text("reviews-v2 -> ratings: "))
+    c("says why, in words", lambda: expect(finding).to_contain_text("reviews-v2 forwarded none of the trace headers"))
+    c("gives the cause code", lambda: expect(finding).to_have_attribute("data-code", "missing-trace-headers"))
+    c("links to the other fragment", lambda: expect(page.locator(f'#verdict a[href="#/trace/{DROP_ALL_DOWNSTREAM}"]')).to_be_visible())
+    c("links to the request view", lambda: expect(page.locator("#request-link")).to_have_attribute("href", f"#/request/{DROP_ALL_REQUEST}"))
+    c("fits 1280 px without horizontal scrolling", lambda: no_horizontal_scroll(page))
+    shot(page, screenshots, "02-trace-upstream")
+
+    # ---- follow the finding's link to the other fragment and read its finding ----
+    page.locator(f'#verdict a[href="#/trace/{DROP_ALL_DOWNSTREAM}"]').click()
+    checks.on("downstream")
+    c("follows the link to the other fragment", lambda: expect(page).to_have_url(re.compile(f"#/trace/{DROP_ALL_DOWNSTREAM}$")))
+    c("titles the page with the other trace", lambda: expect(page.locator("#trace-title")).to_have_text(f"Trace {DROP_ALL_DOWNSTREAM}"))
+    c("calls the drop-all fragment broken", lambda: expect(page.locator("#verdict-title")).to_have_text("✘ Broken trace"))
+    finding = page.locator("#verdict li.finding").first
+    c("reads the same hop and cause", lambda: (
+        expect(finding.locator(".hop")).to_have_text("reviews-v2 -> ratings: "),
+        expect(finding).to_have_attribute("data-code", "missing-trace-headers")))
+    c("links back to the caller's fragment", lambda: expect(page.locator(f'#verdict a[href="#/trace/{DROP_ALL_UPSTREAM}"]')).to_be_visible())
+    c("links to the request view by the entry's x-request-id", lambda: expect(page.locator("#request-link")).to_have_attribute("href", f"#/request/{DROP_ALL_REQUEST}"))
+
+    # ---- span detail: by click, then by keyboard ----
+    rows = page.locator("#waterfall .row[role=treeitem]")
+    c("draws both spans of the fragment", lambda: expect(rows).to_have_count(2))
+    rows.first.click()
+    detail = page.locator("#detail")
+    c("a click opens the span's detail", lambda: expect(detail).to_be_visible())
+    c("the detail shows the span's tags", lambda: expect(detail.locator("tr", has_text="node_id")).to_contain_text("reviews-v2"))
+    c("the detail shows the remote endpoint", lambda: expect(detail).to_contain_text("ratings"))
+    shot(page, screenshots, "03-trace-downstream-detail")
+    rows.first.focus()
+    page.keyboard.press("ArrowDown")
+    c("the arrow key moves to the next span", lambda: expect(rows.nth(1)).to_be_focused())
+    page.keyboard.press("Enter")
+    c("Enter opens that span's detail", lambda: expect(rows.nth(1)).to_have_class(re.compile(r"\bselected\b")))
+    c("the detail is the SERVER's, shared id", lambda: expect(detail).to_contain_text("shared"))
+
+    # ---- the request view, from the trace page's link ----
+    page.locator("#request-link").click()
+    checks.on("request")
+    c("opens the request view", lambda: expect(page).to_have_url(re.compile(f"#/request/{DROP_ALL_REQUEST}$")))
+    c("calls the request broken", lambda: expect(page.locator("#request-verdict h2")).to_have_text("✘ Broken request: 2 traces"))
+    c("lists both fragments with links", lambda: (
+        expect(page.locator(f'#request-fragments a.fragment-link[data-trace-id="{DROP_ALL_UPSTREAM}"]')).to_be_visible(),
+        expect(page.locator(f'#request-fragments a.fragment-link[data-trace-id="{DROP_ALL_DOWNSTREAM}"]')).to_be_visible()))
+    wf = page.locator("#request-waterfall")
+    brk = wf.locator(".row.break-row")
+    c("draws the break where it happened", lambda: (
+        expect(brk).to_have_attribute("data-hop", "reviews-v2 -> ratings"),
+        expect(brk).to_have_attribute("data-code", "missing-trace-headers")))
+    c("draws every span of both fragments", lambda: expect(wf.locator(".row[role=treeitem]")).to_have_count(5))
+    c("hangs the fragment below reviews-v2's SERVER span", lambda: order_ok(wf))
+    shot(page, screenshots, "04-request")
+
+    # ---- the other traces ----
+    checks.on("broken")
+    page.goto(f"{base}/#/trace/{FORMAT_MISMATCH}")
+    c("shows the broken verdict", lambda: expect(page.locator("#verdict-title")).to_have_text("✘ Broken trace"))
+    c("names the hop that broke", lambda: expect(page.locator("#verdict")).to_contain_text("reviews-v2 -> ratings"))
+    c("highlights the broken span row", lambda: expect(page.locator('#waterfall .row.broken[data-span-id="1000000000000003"]')).to_have_count(1))
+    c("draws one row per span", lambda: expect(page.locator("#waterfall .row[role=treeitem]")).to_have_count(4))
+    c("links the format-mismatch half to its other trace", lambda: expect(page.locator(f'#verdict a[href="#/trace/{FORMAT_MISMATCH_OTHER}"]')).to_be_visible())
+    shot(page, screenshots, "05-trace-format-mismatch")
+
+    checks.on("complete")
+    page.goto(f"{base}/#/trace/{COMPLETE}")
+    c("shows the complete verdict", lambda: expect(page.locator("#verdict-title")).to_have_text("✔ Complete trace"))
+    c("draws one row per span, CLIENT and SERVER of a shared id apart", lambda: expect(page.locator("#waterfall .row[role=treeitem]")).to_have_count(5))
+    c("nests the shared SERVER under its CLIENT", lambda: expect(page.locator('#waterfall .row[aria-level="3"][data-span-id="1000000000000002"]')).to_have_attribute("data-kind", "SERVER"))
+    c("has no broken rows", lambda: expect(page.locator("#waterfall .row.broken")).to_have_count(0))
+    shot(page, screenshots, "06-trace-complete")
+
+    checks.on("skew")
+    page.goto(f"{base}/#/trace/{SKEWED}")
+    c("marks clock skew on the skewed span", lambda: expect(page.locator("#waterfall .skew-mark").first).to_have_text("clock skew"))
+    c("does not call clock skew a broken link", lambda: expect(page.locator("#waterfall .row.broken")).to_have_count(0))
+    shot(page, screenshots, "07-trace-skew")
+
+    checks.on("shared")
+    page.goto(f"{base}/trace/{OTEL_SHARED}")
+    c("keeps the OTel CLIENT and Envoy SERVER with one id as two rows", lambda: expect(page.locator('#waterfall .row[data-span-id="fff4d0d8fa827c67"]')).to_have_count(2))
+
+    checks.on("missing")
+    page.goto(f"{base}/#/trace/0000000000000fff")
+    c("says a trace is not there", lambda: expect(page.locator("#verdict")).to_contain_text("is not in the collector"))
+    checks.on("norequest")
+    page.goto(f"{base}/#/request/no-such-request")
+    c("says no trace carries the id", lambda: expect(page.locator("#request-verdict")).to_contain_text("No trace in the collector carries x-request-id no-such-request"))
+
+    # ---- dependencies, from the navigation ----
+    page.goto(base + "/")
+    page.locator("#nav-deps").click()
+    checks.on("deps")
+    c("opens the dependencies view", lambda: expect(page).to_have_url(re.compile("#/dependencies$")))
+    c("draws the productpage → reviews edge", lambda: expect(page.locator('#deps-graph g.edge[data-parent="productpage"][data-child="reviews"]')).to_have_count(1))
+    c("draws the reviews → ratings edge", lambda: expect(page.locator('#deps-graph g.edge[data-parent="reviews"][data-child="ratings"]')).to_have_count(1))
+    c("shows call counts", lambda: expect(page.locator("#deps-graph g.edge text").first).to_contain_text("calls"))
+    c("lists error rates in the table (1 of the 4 reviews -> ratings calls failed)",
+      lambda: expect(page.locator("#deps-table tr", has_text=re.compile(r"^reviews\s*ratings"))).to_contain_text("1 (25.0%)"))
+    shot(page, screenshots, "08-dependencies")
+
+
+def order_ok(waterfall):
+    """reviews-v2's SERVER row, then the break row, then the fragment's CLIENT one level deeper."""
+    rows = waterfall.locator(".row").evaluate_all(
+        "rows => rows.map(r => [r.className, r.dataset.spanId || '', r.dataset.kind || '', r.getAttribute('aria-level') || ''])")
+    keys = [(cls.split()[1] if len(cls.split()) > 1 else "span", sid, kind, level) for cls, sid, kind, level in rows]
+    server = next(i for i, k in enumerate(keys) if k[1] == "1000000000000002" and k[2] == "SERVER")
+    assert keys[server][3] == "3", f"reviews-v2's SERVER at level {keys[server][3]}"
+    assert keys[server + 1][0] == "break-row", f"after reviews-v2's SERVER comes {keys[server + 1]}"
+    assert keys[server + 2][1] == "3000000000000001" and keys[server + 2][3] == "4", f"then {keys[server + 2]}"
+    return True
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except PlaywrightError:
+        traceback.print_exc()
+        print("error: could not drive Chromium through Playwright", file=sys.stderr)
+        sys.exit(2)
