@@ -33,6 +33,10 @@ SKEWED = "00000000000000d4"
 DROP_ALL_UPSTREAM = "00000000000000e5"
 DROP_ALL_DOWNSTREAM = "00000000000000f6"
 DROP_ALL_REQUEST = "req-00e5"
+FAULTS = "0000000000000fa1"
+CHAIN = "0000000000000c01"
+CHAIN_BROKEN = "0000000000000c02"
+CHAIN_BROKEN_OTHER = "0000000000000c03"
 # The shared Envoy/OTel fixtures (Tests/CollectorTests/Fixtures): one id, an OTel CLIENT and an Envoy SERVER.
 OTEL_SHARED = "438ed98a9c8fec0b2357180c0b981f04"
 
@@ -218,9 +222,18 @@ def run(page, base, screenshots, checks):
 
     checks.on("skew")
     page.goto(f"{base}/#/trace/{SKEWED}")
-    c("marks clock skew on the skewed span", lambda: expect(page.locator("#waterfall .skew-mark").first).to_have_text("clock skew"))
+    ratings = page.locator('#waterfall .row[data-span-id="1000000000000003"][data-kind="SERVER"]')
+    c("marks clock skew on the skewed span, with the shift", lambda: expect(ratings.locator(".skew-mark")).to_have_text("clock skew −14.8ms"))
+    c("draws where the span was reported (dashed outline)", lambda: expect(ratings.locator(".ghost")).to_have_count(1))
+    c("says whose clock is off, by how much and where it was measured",
+      lambda: expect(page.locator('#reading .skew-note[data-service="ratings-v1"]')).to_contain_text("ratings-v1's clock runs 14.8ms ahead of its caller's (measured at reviews-v2 -> ratings)"))
     c("does not call clock skew a broken link", lambda: expect(page.locator("#waterfall .row.broken")).to_have_count(0))
+    ratings.click()
+    c("the span detail gives the reported and the drawn time", lambda: expect(page.locator('#detail tr[data-fact="clock skew"]')).to_contain_text("moved back by 14.8ms"))
+    c("the skewed page fits 1280 px", lambda: no_horizontal_scroll(page))
     shot(page, screenshots, "07-trace-skew")
+
+    trace_page_for_students(page, base, screenshots, checks)
 
     checks.on("shared")
     page.goto(f"{base}/trace/{OTEL_SHARED}")
@@ -241,9 +254,75 @@ def run(page, base, screenshots, checks):
     c("draws the productpage → reviews edge", lambda: expect(page.locator('#deps-graph g.edge[data-parent="productpage"][data-child="reviews"]')).to_have_count(1))
     c("draws the reviews → ratings edge", lambda: expect(page.locator('#deps-graph g.edge[data-parent="reviews"][data-child="ratings"]')).to_have_count(1))
     c("shows call counts", lambda: expect(page.locator("#deps-graph g.edge text").first).to_contain_text("calls"))
-    c("lists error rates in the table (1 of the 4 reviews -> ratings calls failed)",
-      lambda: expect(page.locator("#deps-table tr", has_text=re.compile(r"^reviews\s*ratings"))).to_contain_text("1 (25.0%)"))
+    c("lists error rates in the table (2 of the 5 reviews -> ratings calls failed)",
+      lambda: expect(page.locator("#deps-table tr", has_text=re.compile(r"^reviews\s*ratings"))).to_contain_text("2 (40.0%)"))
     shot(page, screenshots, "08-dependencies")
+
+
+def trace_page_for_students(page, base, screenshots, checks):
+    """The whole bookinfo page with faults: flags on the bars, the critical path, span detail
+    with endpoints, tags and annotations, all by keyboard too, within 1280 px (point 3)."""
+    c = checks.check
+    checks.on("faults")
+    page.goto(f"{base}/#/trace/{FAULTS}")
+    wf = page.locator("#waterfall")
+    rows = wf.locator(".row[role=treeitem]")
+    c("draws every span of the bookinfo page", lambda: expect(rows).to_have_count(7))
+    aborted = wf.locator('.row[data-span-id="4000000000000004"][data-kind="CLIENT"]')
+    c("marks the aborted call failed on its bar", lambda: (
+        expect(aborted).to_have_class(re.compile(r"\bfailed\b")),
+        expect(aborted.locator(".span-bar.error")).to_have_count(1)))
+    c("shows the status on the bar", lambda: expect(aborted.locator(".badge.status")).to_have_text("503"))
+    c("shows the fault flag FI on the bar, explained", lambda: (
+        expect(aborted.locator('.badge.flag[data-flag="FI"]')).to_have_text("FI"),
+        expect(aborted.locator('.badge.flag[data-flag="FI"]')).to_have_attribute("title", re.compile("fault injected: request aborted"))))
+    delayed = wf.locator('.row[data-span-id="4000000000000002"][data-kind="CLIENT"]')
+    c("shows the injected delay DI on the details call", lambda: expect(delayed.locator('.badge.flag[data-flag="DI"]')).to_be_visible())
+    c("says what the critical path is", lambda: expect(page.locator("#reading .critical-note")).to_contain_text("Critical path 61.0ms: productpage-v1"))
+    root = wf.locator('.row[data-span-id="4000000000000001"][data-kind="SERVER"]')
+    c("highlights the root and the delayed call as critical", lambda: (
+        expect(root).to_have_class(re.compile(r"\bcritical\b")),
+        expect(delayed).to_have_class(re.compile(r"\bcritical\b")),
+        expect(root.locator(".crit").first).to_be_visible()))
+    c("does not highlight the aborted call (nobody waited on it)", lambda: expect(aborted).not_to_have_class(re.compile(r"\bcritical\b")))
+    page.locator("#critical-toggle").uncheck()
+    c("the critical path can be switched off", lambda: expect(root.locator(".crit").first).to_be_hidden())
+    page.locator("#critical-toggle").check()
+    c("and on again", lambda: expect(root.locator(".crit").first).to_be_visible())
+    c("the bookinfo page fits 1280 px", lambda: no_horizontal_scroll(page))
+    shot(page, screenshots, "09-trace-faults")
+
+    # keyboard only: focus the first span, End to the last one, Enter opens, Escape closes.
+    rows.first.focus()
+    page.keyboard.press("End")
+    c("End moves to the last span (the aborted call)", lambda: expect(aborted).to_be_focused())
+    page.keyboard.press("Enter")
+    detail = page.locator("#detail")
+    c("Enter opens its detail right below it", lambda: (
+        expect(detail).to_be_visible(),
+        expect(aborted).to_have_attribute("aria-expanded", "true"),
+        expect(page.locator("#waterfall .row.selected + #detail")).to_have_count(1)))
+    fact = lambda name: detail.locator(f'tr[data-fact="{name}"] td')
+    c("the detail names the kind", lambda: expect(fact("kind")).to_contain_text("CLIENT — the caller's sidecar sending the call (outbound) to ratings"))
+    c("the detail says whether the id is shared", lambda: expect(fact("shared")).to_have_text("no"))
+    c("the detail shows the local endpoint", lambda: expect(fact("local endpoint")).to_have_text("reviews · 127.0.0.1"))
+    c("the detail shows the remote endpoint", lambda: expect(fact("remote endpoint")).to_have_text("ratings · 127.0.0.1:9080"))
+    c("the detail explains the response flag", lambda: expect(fact("response flags")).to_have_text("FI (fault injected: request aborted)"))
+    c("the detail lists every tag", lambda: expect(detail.locator("table.tags tr")).to_have_count(10))
+    c("the detail carries the analysis' finding on this span", lambda: expect(detail.locator(".span-findings")).to_contain_text("upstream-failure"))
+    c("the page still fits 1280 px with the detail open", lambda: no_horizontal_scroll(page))
+    shot(page, screenshots, "10-trace-faults-detail")
+    page.keyboard.press("Escape")
+    c("Escape closes the detail", lambda: expect(detail).to_be_hidden())
+    page.keyboard.press("ArrowLeft")
+    reviews_server = wf.locator('.row[data-span-id="4000000000000003"][data-kind="SERVER"]')
+    c("ArrowLeft moves to the parent span", lambda: expect(reviews_server).to_be_focused())
+    app = wf.locator('.row[data-span-id="4000000000000005"]')
+    app.click()
+    c("an app span's detail shows its annotations", lambda: expect(detail.locator("table.annotations")).to_contain_text("ratings unavailable: 503"))
+    c("an app span is called a local span", lambda: expect(fact("kind")).to_contain_text("LOCAL"))
+    app.click()
+    c("a second click closes the detail", lambda: expect(detail).to_be_hidden())
 
 
 def order_ok(waterfall):

@@ -229,13 +229,13 @@ async function markVerdict(spans, item) {
 async function showTrace(traceId) {
   show("view-trace");
   $("trace-title").textContent = "Trace " + traceId;
-  const waterfall = $("waterfall");
-  waterfall.replaceChildren();
+  parkDetail("detail", "view-trace");
+  $("waterfall").replaceChildren();
+  $("reading").replaceChildren();
   $("verdict").replaceChildren();
   $("verdict").className = "verdict";
   $("request-box").replaceChildren();
   $("request-box").hidden = true;
-  $("detail").hidden = true;
   $("legend").replaceChildren();
   $("trace-summary").textContent = "Loading…";
   let spans;
@@ -264,7 +264,7 @@ function renderVerdict(verdict, tree) {
     const orphans = tree.order.filter((n) => n.missingParent);
     box.append(el("ul", {}, ...orphans.map((n) => el("li", { text: ((n.span.localEndpoint || {}).serviceName || "?") + " span " + n.span.id + " names parent " + n.span.parentId + ", which is not in the trace" }))));
   }
-  if (skewed) box.append(el("p", { class: "skew-note", text: "Clock skew: " + skewed + " span" + (skewed > 1 ? "s" : "") + " outside the parent's time: clock skew between hosts." }));
+  if (skewed && !(verdict.clockSkew || []).length) box.append(el("p", { class: "skew-note", text: "Clock skew: " + skewed + " span" + (skewed > 1 ? "s" : "") + " outside the parent's time: clock skew between hosts." }));
 }
 // A finding in words, with links to the traces it points to (the other half of a split hop,
 // every candidate when it is ambiguous).
@@ -312,33 +312,127 @@ function renderTrace(spans, verdict) {
     fmtDuration(stats.duration) + " · started " + fmtTime(stats.start);
   $("legend").replaceChildren(...Object.keys(stats.services).sort().map((svc) =>
     el("span", { class: "chip", style: "background:" + serviceColour(svc), text: svc })));
-  const total = Math.max(1, stats.duration);
-  const rows = tree.order.map((n, i) => spanRow(n, n.depth, stats.start, total, verdict, i === 0, "waterfall", "detail"));
-  $("waterfall").replaceChildren(...rows);
+  renderReading(verdict, $("reading"), "waterfall");
+  const view = timeWindow(tree.order, verdict);
+  const rows = tree.order.map((n, i) => spanRow(n, n.depth, view, verdict, i === 0, { container: "waterfall", detail: "detail" }));
+  $("waterfall").replaceChildren(axisRow(view), ...rows);
+  $("waterfall").classList.toggle("show-critical", $("critical-toggle").checked);
 }
-// One span as a waterfall row; `start`/`total` place the bar on the view's time axis.
-function spanRow(n, depth, start, total, verdict, focusable, containerId, detailId) {
+// What the page draws and how to read it: the critical path (with a switch), where the time
+// went, and every clock the analysis corrected.
+function renderReading(verdict, box, containerId) {
+  box.replaceChildren();
+  const path = verdict.criticalPath || { segments: [] };
+  if (path.segments && path.segments.length) {
+    const byService = [];
+    for (const s of path.segments) {
+      const last = byService[byService.length - 1];
+      if (last && last.service === s.service) last.us += s.end - s.start;
+      else byService.push({ service: s.service, us: s.end - s.start });
+    }
+    box.append(el("p", { class: "critical-note", id: containerId + "-critical-note" },
+      el("span", { class: "swatch critical", "aria-hidden": "true" }), " ",
+      el("strong", { text: "Critical path " + fmtDuration(path.durationMicroseconds) + ": " }),
+      byService.map((b) => b.service + " " + fmtDuration(b.us)).join(" → "),
+      el("span", { class: "muted", text: " — the work the request waited on; shortening anything else would not make it faster." })));
+  }
+  for (const c of verdict.clockSkew || []) {
+    const ahead = c.offsetMicroseconds < 0;
+    box.append(el("p", { class: "skew-note", "data-service": c.service },
+      el("span", { class: "skew-mark", text: "clock skew" }), " ",
+      c.service + "'s clock runs " + fmtDuration(Math.abs(c.offsetMicroseconds)) + (ahead ? " ahead of" : " behind") + " its caller's (measured at " + c.hop + "): " +
+      c.adjustedSpanCount + " span" + (c.adjustedSpanCount === 1 ? "" : "s") + " drawn moved " + (ahead ? "back" : "forward") + " by " + fmtDuration(Math.abs(c.offsetMicroseconds)) +
+      "; the dashed outline is where " + (c.adjustedSpanCount === 1 ? "it was" : "they were") + " reported."));
+  }
+  box.append(el("p", { class: "key" },
+    el("label", { class: "toggle" }, el("input", { type: "checkbox", id: containerId === "waterfall" ? "critical-toggle" : containerId + "-critical-toggle", checked: true,
+      onchange: (e) => $(containerId).classList.toggle("show-critical", e.target.checked) }), " highlight the critical path"),
+    el("span", { class: "key-item" }, el("span", { class: "swatch error", "aria-hidden": "true" }), " failed call (status, Envoy response flags)"),
+    el("span", { class: "key-item" }, el("span", { class: "swatch broken", "aria-hidden": "true" }), " broken link"),
+    el("span", { class: "key-item muted", text: "Click a span, or move with ↑/↓ and press Enter, for its detail." })));
+}
+// The time axis of a waterfall: earliest to latest (skew-adjusted) time of the spans drawn.
+function timeWindow(nodes, verdict, verdictOf) {
+  let start = Infinity, end = 0;
+  for (const n of nodes) {
+    const s = n.span;
+    if (!s.timestamp) continue;
+    const v = verdictOf ? verdictOf(n) : verdict;
+    const adjusted = adjustmentsOf(v)[spanKey(s)];
+    const t = adjusted !== undefined ? adjusted : s.timestamp;
+    start = Math.min(start, t, s.timestamp);
+    end = Math.max(end, t + (s.duration || 0), s.timestamp + (s.duration || 0));
+  }
+  if (start === Infinity) { start = 0; end = 1; }
+  return { start, total: Math.max(1, end - start) };
+}
+function axisRow(view) {
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => el("span", { class: "tick", style: f === 1 ? "right:0" : "left:" + (f * 100) + "%", text: fmtDuration(Math.round(view.total * f)) }));
+  return el("div", { class: "row axis", "aria-hidden": "true" }, el("div", { class: "label muted", text: "span" }), el("div", { class: "timeline" }, ...ticks));
+}
+const FLAG_TEXT = {
+  UF: "upstream connection failure", UT: "upstream request timeout", NR: "no route to the destination",
+  FI: "fault injected: request aborted", DI: "fault injected: request delayed", UC: "upstream connection closed",
+  DC: "downstream connection closed", UH: "no healthy upstream", URX: "retry limit exceeded", UO: "upstream overflow",
+  LR: "connection reset locally", UR: "upstream reset the connection", RL: "rate limited",
+};
+function flagsOf(s) {
+  const flags = (s.tags || {}).response_flags;
+  return flags && flags !== "-" ? flags.split(",").map((f) => f.trim()).filter(Boolean) : [];
+}
+function flagText(flag) { return flag + (FLAG_TEXT[flag] ? " (" + FLAG_TEXT[flag] + ")" : ""); }
+function spanKey(s) { return s.id + "/" + (s.kind || "LOCAL"); }
+function criticalOf(verdict) {
+  if (!verdict.criticalIndex) {
+    verdict.criticalIndex = {};
+    for (const seg of (verdict.criticalPath || {}).segments || []) (verdict.criticalIndex[seg.spanID + "/" + seg.kind] = verdict.criticalIndex[seg.spanID + "/" + seg.kind] || []).push(seg);
+  }
+  return verdict.criticalIndex;
+}
+function nodeName(s) { return (s.tags && s.tags.node_id) || (s.localEndpoint && s.localEndpoint.serviceName) || "?"; }
+// One span as a waterfall row; `view` ({start, total}) places the bar on the view's time axis.
+function spanRow(n, depth, view, verdict, focusable, ctx) {
   const s = n.span;
   const svc = (s.localEndpoint && s.localEndpoint.serviceName) || "?";
-  const width = Math.max(0.2, 100 * (s.duration || 0) / total);
-  const isError = s.tags && s.tags.error !== undefined;
+  const tags = s.tags || {};
+  const status = tags["http.status_code"];
+  const isError = tags.error !== undefined || (status && Number(status) >= 500);
+  const flags = flagsOf(s);
   const broken = n.missingParent || (verdict.findings || []).some((f) => f.brokenLink && (f.spanIDs || []).includes(s.id));
-  const adjusted = adjustmentsOf(verdict)[s.id + "/" + (s.kind || "")];
+  const adjusted = adjustmentsOf(verdict)[spanKey(s)];
   const shownStart = adjusted !== undefined ? adjusted : s.timestamp;
-  const left = shownStart ? 100 * (shownStart - start) / total : 0;
+  const pct = (t) => Math.max(0, Math.min(100, 100 * (t - view.start) / view.total));
+  const left = shownStart ? pct(shownStart) : 0;
+  const width = Math.min(100 - left, Math.max(0.3, 100 * (s.duration || 0) / view.total));
+  const segments = criticalOf(verdict)[spanKey(s)] || [];
+  const critical = segments.reduce((sum, seg) => sum + (seg.end - seg.start), 0);
+  const bar = el("div", { class: "span-bar" + (isError ? " error" : ""), style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background-color:" + serviceColour(svc) });
+  const overlays = segments.map((seg) => el("div", { class: "crit", style: "left:" + pct(seg.start).toFixed(2) + "%;width:" + Math.max(0.2, pct(seg.end) - pct(seg.start)).toFixed(2) + "%" }));
+  const ghost = adjusted !== undefined && adjusted !== s.timestamp
+    ? el("div", { class: "ghost", title: "reported here, before the clock-skew correction", style: "left:" + pct(s.timestamp).toFixed(2) + "%;width:" + width.toFixed(2) + "%" }) : null;
+  const badges = [el("span", { class: "dur", text: fmtDuration(s.duration) })];
+  if (status && (Number(status) >= 400 || isError)) badges.push(el("span", { class: "badge status", title: "HTTP status " + status, text: status }));
+  for (const f of flags) badges.push(el("span", { class: "badge flag" + (f === "DI" ? " delay" : ""), title: "response_flags " + flagText(f), "data-flag": f, text: f }));
+  if (tags.error !== undefined && tags.error !== "true") badges.push(el("span", { class: "badge error-text-badge", title: "error tag", text: tags.error }));
+  if (adjusted !== undefined && adjusted !== s.timestamp) badges.push(el("span", { class: "skew-mark", title: "clock skew: drawn moved by " + fmtDuration(Math.abs(s.timestamp - adjusted)), text: "clock skew " + (adjusted < s.timestamp ? "−" : "+") + fmtDuration(Math.abs(s.timestamp - adjusted)) }));
+  else if (n.skew) badges.push(el("span", { class: "skew-mark", title: "outside its parent's time: clock skew", text: "clock skew" }));
+  if (broken) badges.push(el("span", { class: "badge broken-badge", text: "⚠ broken link" }));
+  // Put the words where they fit: after the bar, before it, or over its end.
+  const after = 100 - (left + width), before = left;
+  const info = el("span", { class: "info", style: after >= 32 ? "left:" + (left + width).toFixed(2) + "%" : before >= 32 ? "right:" + (100 - left).toFixed(2) + "%;justify-content:flex-end" : "right:0;justify-content:flex-end" }, ...badges);
+  if (!(after >= 32) && !(before >= 32)) info.classList.add("inside");
+  const label = [s.kind ? el("span", { class: "kind", text: s.kind }) : el("span", { class: "kind local", text: "LOCAL" }),
+    el("span", { class: "svc", style: "color:" + serviceColour(svc), text: nodeName(s) }), " "];
+  if (s.kind === "CLIENT" && s.remoteEndpoint && s.remoteEndpoint.serviceName) label.push(el("span", { class: "to", text: "→ " + s.remoteEndpoint.serviceName + " " }));
+  label.push(el("span", { class: "op", text: s.name || "(unnamed)" }));
+  if (s.shared) label.push(el("span", { class: "shared", title: "the SERVER reuses its caller's span id (B3)", text: " ↔ shared" }));
   const row = el("div", {
-      class: "row" + (broken ? " broken" : ""), role: "treeitem", tabindex: focusable ? "0" : "-1",
-      "aria-level": String(depth + 1), "data-span-id": s.id, "data-kind": s.kind || "",
-      onclick: () => select(row, n, detailId), onkeydown: (e) => rowKey(e, row, n, containerId, detailId) },
-    el("div", { class: "label", style: "padding-left:" + (0.4 + depth * 1.1) + "rem" },
-      s.kind ? el("span", { class: "kind", text: s.kind }) : null,
-      el("span", { class: "svc", style: "color:" + serviceColour(svc), text: svc }), " ",
-      el("span", { class: "op", text: s.name || "(unnamed)" }),
-      s.shared ? el("span", { class: "shared", text: " ↔ shared id" }) : null,
-      n.skew || adjusted !== undefined ? el("span", { class: "skew-mark", title: adjusted !== undefined ? "clock skew: drawn moved by " + fmtDuration(Math.abs(s.timestamp - adjusted)) : "outside its parent's time: clock skew", text: "clock skew" }) : null),
-    el("div", { class: "timeline" },
-      el("div", { class: "span-bar" + (isError ? " error" : ""), style: "left:" + left.toFixed(2) + "%;width:" + width.toFixed(2) + "%;background:" + serviceColour(svc) }),
-      el("span", { class: "dur", style: "left:" + Math.min(88, left + width).toFixed(2) + "%", text: fmtDuration(s.duration) })));
+      class: "row span" + (broken ? " broken" : "") + (isError ? " failed" : "") + (critical ? " critical" : ""), role: "treeitem", tabindex: focusable ? "0" : "-1",
+      "aria-level": String(depth + 1), "aria-expanded": "false", "data-span-id": s.id, "data-kind": s.kind || "", "data-critical-us": critical ? String(critical) : null,
+      "aria-label": (s.kind || "LOCAL") + " " + nodeName(s) + " " + (s.name || "") + ", " + fmtDuration(s.duration) + (isError ? ", failed" : "") + (broken ? ", broken link" : "") + (critical ? ", on the critical path" : ""),
+      onclick: () => toggleDetail(row, n, verdict, view, ctx), onkeydown: (e) => rowKey(e, row, n, verdict, view, ctx) },
+    el("div", { class: "label", style: "padding-left:" + (0.4 + depth * 1.0) + "rem" }, ...label),
+    el("div", { class: "timeline" }, ghost, bar, ...overlays, info));
   return row;
 }
 function adjustmentsOf(verdict) {
@@ -348,48 +442,135 @@ function adjustmentsOf(verdict) {
   }
   return verdict.adjustmentIndex;
 }
-function select(row, node, detailId) {
-  document.querySelectorAll(".row.selected").forEach((r) => r.classList.remove("selected"));
+const KIND_TEXT = {
+  SERVER: "the callee's sidecar receiving the request (inbound)",
+  CLIENT: "the caller's sidecar sending the call (outbound)",
+  PRODUCER: "a message sent", CONSUMER: "a message received",
+};
+function contextText(n) {
+  const s = n.span;
+  if (s.shared) return "B3: this SERVER reuses its caller's CLIENT span id (shared: true), as Envoy does";
+  if (!s.parentId) {
+    if (s.kind === "CLIENT") return "none arrived from the app: its sidecar started a new trace for this call (the app did not forward the trace headers it received)";
+    if (s.kind === "SERVER") return "none arrived (or none this sidecar reads): it started the trace";
+    return "root span";
+  }
+  if (n.missingParent) return "names parent " + s.parentId + ", which is not in this trace";
+  if (s.kind === "SERVER") return "own span id, child of its caller's " + s.parentId + " (W3C traceparent, or a tracer that does not share B3 ids)";
+  if (s.kind === "CLIENT") return "child of " + s.parentId + ": its sidecar continued the context the app forwarded";
+  return "child of " + s.parentId;
+}
+function endpointText(e) {
+  if (!e) return null;
+  const address = e.ipv4 || e.ipv6 ? (e.ipv6 ? "[" + e.ipv6 + "]" : e.ipv4) + (e.port ? ":" + e.port : "") : e.port ? "port " + e.port : "";
+  return (e.serviceName || "?") + (address ? " · " + address : "");
+}
+function selfTime(n) {
+  const s = n.span;
+  if (!s.timestamp || !s.duration) return null;
+  const end = s.timestamp + s.duration;
+  const parts = n.children.filter((c) => c.span.timestamp).map((c) => [Math.max(s.timestamp, c.span.timestamp), Math.min(end, c.span.timestamp + (c.span.duration || 0))]).filter(([a, b]) => b > a).sort((a, b) => a[0] - b[0]);
+  let covered = 0, run = null;
+  for (const p of parts) {
+    if (run && p[0] <= run[1]) run[1] = Math.max(run[1], p[1]);
+    else { if (run) covered += run[1] - run[0]; run = p.slice(); }
+  }
+  if (run) covered += run[1] - run[0];
+  return s.duration - covered;
+}
+function toggleDetail(row, node, verdict, view, ctx) {
+  const detail = $(ctx.detail);
+  if (row.classList.contains("selected") && !detail.hidden) { closeDetail(ctx); row.focus(); return; }
+  openDetail(row, node, verdict, view, ctx);
+}
+function closeDetail(ctx) {
+  const detail = $(ctx.detail);
+  detail.hidden = true;
+  document.querySelectorAll("#" + ctx.container + " .row.selected").forEach((r) => { r.classList.remove("selected"); r.setAttribute("aria-expanded", "false"); });
+}
+// The span's detail, opened right below its row: what it is, where it ran, how it ended,
+// what the analysis says about it, then every tag and annotation.
+function openDetail(row, node, verdict, view, ctx) {
+  document.querySelectorAll("#" + ctx.container + " .row.selected").forEach((r) => { r.classList.remove("selected"); r.setAttribute("aria-expanded", "false"); });
   row.classList.add("selected");
+  row.setAttribute("aria-expanded", "true");
+  const rows = [...document.querySelectorAll("#" + ctx.container + " .row[tabindex]")];
+  rows.forEach((r) => { r.tabIndex = r === row ? 0 : -1; });
   const s = node.span;
-  const detail = $(detailId || "detail");
-  const entries = [["trace id", s.traceId], ["span id", s.id], ["parent id", s.parentId || "(root)"], ["kind", s.kind || ""],
-    ["local", JSON.stringify(s.localEndpoint || {})], ["remote", JSON.stringify(s.remoteEndpoint || {})],
-    ["start", fmtTime(s.timestamp) + " (" + s.timestamp + "µs)"], ["duration", fmtDuration(s.duration)]];
-  if (s.shared) entries.push(["shared", "true (server side reusing the client's span id)"]);
-  if (s.debug) entries.push(["debug", "true"]);
-  if (node.missingParent) entries.push(["broken", "parent " + s.parentId + " is not in this trace"]);
-  const tags = Object.entries(s.tags || {}).sort();
+  const tags = s.tags || {};
+  const detail = $(ctx.detail);
+  const adjusted = adjustmentsOf(verdict)[spanKey(s)];
+  const segments = criticalOf(verdict)[spanKey(s)] || [];
+  const critical = segments.reduce((sum, seg) => sum + (seg.end - seg.start), 0);
+  const own = selfTime(node);
+  const flags = flagsOf(s);
+  const status = tags["http.status_code"];
+  const facts = [];
+  facts.push(["kind", (s.kind || "LOCAL") + " — " + (KIND_TEXT[s.kind] || "a span the app reported itself (no kind: not an RPC side)") + (s.kind === "CLIENT" && s.remoteEndpoint && s.remoteEndpoint.serviceName ? " to " + s.remoteEndpoint.serviceName : "")]);
+  facts.push(["shared", s.shared ? "yes: the span id is its caller's CLIENT span id" : "no"]);
+  facts.push(["trace context", contextText(node)]);
+  facts.push(["local endpoint", endpointText(s.localEndpoint) || "(none)"]);
+  facts.push(["remote endpoint", endpointText(s.remoteEndpoint) || (s.kind === "CLIENT" ? "(not reported)" : "(none)")]);
+  if (tags.node_id) facts.push(["node", tags.node_id]);
+  if (tags["peer.address"]) facts.push(["peer address", tags["peer.address"]]);
+  facts.push(["start", "+" + fmtDuration(Math.max(0, (adjusted !== undefined ? adjusted : s.timestamp) - view.start)) + " into the " + (ctx.container === "waterfall" ? "trace" : "request") + " · " + fmtTime(s.timestamp)]);
+  if (adjusted !== undefined && adjusted !== s.timestamp) facts.push(["clock skew", "reported at " + s.timestamp + "µs, drawn at " + adjusted + "µs: moved " + (adjusted < s.timestamp ? "back" : "forward") + " by " + fmtDuration(Math.abs(s.timestamp - adjusted)) + " to line up with its caller"]);
+  facts.push(["duration", fmtDuration(s.duration) + (own !== null && node.children.length ? " (" + fmtDuration(own) + " of it its own work, the rest waiting on its " + node.children.length + " child span" + (node.children.length === 1 ? "" : "s") + ")" : "")]);
+  facts.push(["critical path", critical ? fmtDuration(critical) + " of this span is on the critical path" : "not on the critical path"]);
+  if (status) facts.push(["HTTP status", status]);
+  if (flags.length) facts.push(["response flags", flags.map(flagText).join(", ")]);
+  if (tags.error !== undefined) facts.push(["error", tags.error]);
+  facts.push(["ids", "trace " + s.traceId + " · span " + s.id + " · parent " + (s.parentId || "(root)")]);
+  if (s.debug) facts.push(["debug", "true (sampling forced)"]);
+  const findings = (verdict.findings || []).filter((f) => (f.spanIDs || []).includes(s.id));
+  const tagRows = Object.entries(tags).sort();
+  const annotations = (s.annotations || []).slice().sort((a, b) => a.timestamp - b.timestamp);
   detail.replaceChildren(
-    el("h2", { text: ((s.localEndpoint || {}).serviceName || "?") + " · " + (s.name || "(unnamed)") }),
-    el("table", {}, ...entries.map(([k, v]) => el("tr", {}, el("th", { text: k }), el("td", { text: v })))),
-    el("h3", { text: "Tags" }),
-    tags.length ? el("table", { class: "tags" }, ...tags.map(([k, v]) => el("tr", {}, el("th", { text: k }), el("td", { text: v })))) : el("p", { text: "none" }),
-    el("h3", { text: "Annotations" }),
-    (s.annotations || []).length ? el("table", {}, ...s.annotations.map((a) => el("tr", {}, el("th", { text: fmtTime(a.timestamp) }), el("td", { text: a.value })))) : el("p", { text: "none" }));
+    el("div", { class: "detail-head" },
+      el("h2", { id: ctx.detail + "-title", text: (s.kind || "LOCAL") + " " + nodeName(s) + (s.kind === "CLIENT" && s.remoteEndpoint && s.remoteEndpoint.serviceName ? " → " + s.remoteEndpoint.serviceName : "") + " · " + (s.name || "(unnamed)") }),
+      el("button", { type: "button", class: "close", "aria-label": "Close the span detail", text: "✕ close", onclick: () => { closeDetail(ctx); row.focus(); } })),
+    findings.length ? el("ul", { class: "span-findings" }, ...findings.map((f) => el("li", { class: f.severity }, el("strong", { text: f.kind + (f.code ? " (" + f.code + ")" : "") + ": " }), f.cause || ""))) : null,
+    el("table", { class: "facts" }, ...facts.map(([k, v]) => el("tr", { "data-fact": k }, el("th", { scope: "row", text: k }), el("td", { text: v })))),
+    el("div", { class: "detail-cols" },
+      el("section", {}, el("h3", { text: "Tags (" + tagRows.length + ")" }),
+        tagRows.length ? el("table", { class: "tags" }, ...tagRows.map(([k, v]) => el("tr", {}, el("th", { scope: "row", text: k }), el("td", { text: v })))) : el("p", { text: "none" })),
+      el("section", {}, el("h3", { text: "Annotations (" + annotations.length + ")" }),
+        annotations.length ? el("table", { class: "annotations" }, ...annotations.map((a) => el("tr", {}, el("th", { scope: "row", text: "+" + fmtDuration(Math.max(0, a.timestamp - s.timestamp)) }), el("td", { text: a.value }))))
+          : el("p", { class: "muted", text: "none (TraceLab's sidecars report none; app spans may)" }))));
+  row.after(detail);
   detail.hidden = false;
 }
-function rowKey(event, row, node, containerId, detailId) {
-  const rows = [...document.querySelectorAll("#" + (containerId || "waterfall") + " .row[tabindex]")];
+function rowKey(event, row, node, verdict, view, ctx) {
+  const rows = [...document.querySelectorAll("#" + ctx.container + " .row[tabindex]")];
   const i = rows.indexOf(row);
   let next = null;
   if (event.key === "ArrowDown" || event.key === "j") next = rows[i + 1];
   else if (event.key === "ArrowUp" || event.key === "k") next = rows[i - 1];
   else if (event.key === "Home") next = rows[0];
   else if (event.key === "End") next = rows[rows.length - 1];
-  else if (event.key === "Enter" || event.key === " ") { select(row, node, detailId); event.preventDefault(); return; }
+  else if (event.key === "ArrowLeft" && node.parent) next = rows.find((r) => r.dataset.spanId === node.parent.span.id && r.dataset.kind === (node.parent.span.kind || ""));
+  else if (event.key === "Escape") { closeDetail(ctx); event.preventDefault(); return; }
+  else if (event.key === "Enter" || event.key === " ") { toggleDetail(row, node, verdict, view, ctx); event.preventDefault(); return; }
   else return;
   event.preventDefault();
   if (next) { row.tabIndex = -1; next.tabIndex = 0; next.focus(); }
+}
+
+// The span detail is moved below the selected row; before a waterfall is redrawn it goes back
+// to its view, hidden, so redrawing never loses it.
+function parkDetail(id, viewId) {
+  const detail = $(id);
+  detail.hidden = true;
+  $(viewId).append(detail);
 }
 
 // ---- request view: every trace of one request in one waterfall ----
 async function showRequest(requestId) {
   show("view-request");
   $("request-title").textContent = "Request " + requestId;
-  for (const id of ["request-verdict", "request-fragments", "request-legend", "request-waterfall"]) $(id).replaceChildren();
+  parkDetail("request-detail", "view-request");
+  for (const id of ["request-verdict", "request-fragments", "request-legend", "request-reading", "request-waterfall"]) $(id).replaceChildren();
   $("request-verdict").className = "verdict";
-  $("request-detail").hidden = true;
   $("request-summary").textContent = "Loading…";
   let body, traces;
   try {
@@ -441,17 +622,20 @@ function renderRequest(body, traces) {
   $("request-summary").textContent = spanCount + " spans in " + traces.length + " trace" + (traces.length === 1 ? "" : "s") + " · " + services.size + " services · " + fmtDuration(end - start) + " · started " + fmtTime(start);
   $("request-legend").replaceChildren(...[...services].sort().map((svc) => el("span", { class: "chip", style: "background:" + serviceColour(svc), text: svc })));
   const items = stitch(request, trees);
-  const total = Math.max(1, end - start);
+  const spanItems = items.filter((item) => item.type === "span");
+  const view = timeWindow(spanItems.map((item) => item.node), null, (n) => verdicts[n.span.traceId] || {});
+  renderReading({ clockSkew: (body.traces || []).flatMap((v) => v.clockSkew || []) }, $("request-reading"), "request-waterfall");
   let first = true;
   const rows = items.map((item) => {
     if (item.type === "fragment") return fragmentRow(item, verdicts[item.fragment.traceID]);
     if (item.type === "break") return breakRow(item);
-    const row = spanRow(item.node, item.depth, start, total, verdicts[item.traceId] || {}, first, "request-waterfall", "request-detail");
+    const row = spanRow(item.node, item.depth, view, verdicts[item.traceId] || {}, first, { container: "request-waterfall", detail: "request-detail" });
     row.dataset.traceId = item.traceId;
     first = false;
     return row;
   });
-  $("request-waterfall").replaceChildren(...rows);
+  $("request-waterfall").replaceChildren(axisRow(view), ...rows);
+  $("request-waterfall").classList.toggle("show-critical", $("request-waterfall-critical-toggle").checked);
 }
 // Orders the fragments' spans as one tree: each fragment hangs below the span its request
 // lost the context at (a break row in between), entry fragments first; fragments tied only by
