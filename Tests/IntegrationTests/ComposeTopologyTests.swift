@@ -4,13 +4,19 @@ import Scenario
 import Testing
 
 /// compose/docker-compose.yaml and compose/docker-compose.envoy.yaml against LabModel: the
-/// same processes, flags, ports and routes as `tracelab up`, so the two labs cannot drift.
+/// same processes, flags, ports and routes as `tracelab up`, so the two labs cannot drift. Each
+/// service version is a pod: NODE (a container that only sleeps and owns the network namespace),
+/// NODE-app and NODE-proxy joining it.
 @Suite("compose lab matches LabModel")
 struct ComposeTopologyTests {
     let compose: [String: Any]
     let services: [String: [String: Any]]
     let localPlan: LabPlan
     let plan: LabPlan
+
+    /// Where the collector keeps its spans in compose: SQLite on the named volume `spans`.
+    static let spansDirectory = "/var/lib/tracelab"
+    static let storage = "sqlite:/var/lib/tracelab/spans.sqlite"
 
     init() throws {
         compose = try DeployFiles.yaml("compose/docker-compose.yaml")
@@ -27,30 +33,62 @@ struct ComposeTopologyTests {
         try service(name).strings("command").map(DeployFiles.interpolatingDefaults)
     }
 
-    @Test("has one service per process of the lab, plus the backends of the profiles")
+    func healthCheck(of name: String) throws -> [String] {
+        try service(name).map("healthcheck").strings("test")
+    }
+
+    @Test("has a pod, an app and a sidecar per instance, the collector, the lab-check/ready gate and the profiles' backends")
     func sameProcesses() {
-        let lab = Set(localPlan.processes.map(\.name))
+        var lab: Set<String> = ["collector", "lab-check", "ready"]
+        for process in localPlan.processes {
+            switch process.role {
+            case .collector: continue
+            case .service: lab.formUnion([process.name, "\(process.name)-app"])
+            case .proxy: lab.insert(process.name)
+            }
+        }
+        #expect(lab.count == 3 + 3 * localPlan.sidecars.count)
         #expect(Set(services.keys) == lab.union(["jaeger", "otel-collector"]))
         for (name, service) in services where lab.contains(name) {
             #expect(service["profiles"] == nil, "\(name) must start without a profile")
+            // lab-check runs once per `up`; everything else comes back with the engine.
+            #expect(service.string("restart") == (name == "lab-check" ? "no" : "unless-stopped"), "\(name)'s restart policy")
         }
     }
 
-    @Test("the collector listens on the planned port, published with its UI")
+    @Test("the collector listens on the planned port, published with its UI, and keeps spans in SQLite on a volume")
     func collector() throws {
-        #expect(try command(of: "collector") == ["tracelab-collector"] + ComposeLab.collectorArguments(plan))
         let port = localPlan.collector.port
+        let expected = Array(LaunchArguments.collector(listen: HostPort(host: "0.0.0.0", port: port), storage: Self.storage).dropFirst())
+        #expect(try command(of: "collector") == ["tracelab-collector"] + expected)
         #expect(try service("collector").strings("ports").map(DeployFiles.interpolatingDefaults) == ["127.0.0.1:\(port):\(port)"])
+        #expect(try service("collector").strings("volumes") == ["spans:\(Self.spansDirectory)"])
+        #expect((compose["volumes"] as? [String: Any])?.keys.sorted() == ["spans"])
     }
 
-    @Test("every app runs its service executable with the planned ports and version")
+    @Test("every pod is a container that only sleeps, named and reached by its node id")
+    func pods() throws {
+        for sidecar in plan.sidecars {
+            let node = sidecar.instance.nodeID
+            let pod = try service(node)
+            #expect(try command(of: node) == ["sleep", "infinity"])
+            #expect(pod.string("hostname") == node)
+            #expect(pod["network_mode"] == nil, "the pod owns its network namespace")
+            #expect(pod["depends_on"] == nil, "the pod starts first and never waits")
+        }
+    }
+
+    @Test("every app joins its pod and runs its service executable with the planned ports and version")
     func apps() throws {
         for app in plan.apps {
-            #expect(try command(of: app.instance.nodeID) == [app.instance.service.rawValue] + ComposeLab.appArguments(app))
+            let node = app.instance.nodeID
+            #expect(try command(of: "\(node)-app") == [app.instance.service.rawValue] + ComposeLab.appArguments(app))
+            #expect(try service("\(node)-app").string("network_mode") == "service:\(node)")
+            #expect(try service("\(node)-app")["ports"] == nil, "ports of a shared network namespace belong to its owner")
         }
     }
 
-    @Test("every sidecar joins its app's network namespace and runs the planned proxy flags")
+    @Test("every sidecar joins its pod's network namespace and runs the planned proxy flags")
     func sidecars() throws {
         for sidecar in plan.sidecars {
             let node = sidecar.instance.nodeID
@@ -85,16 +123,45 @@ struct ComposeTopologyTests {
         #expect(entries == ["http://127.0.0.1:8080/", "http://127.0.0.1:9080/productpage"])
     }
 
-    @Test("health checks probe the app's /health and the sidecar's /ready on their planned ports")
+    @Test("a pod's health check asks its sidecar's /ready and its app's /health; the apps and sidecars have none of their own")
     func healthChecks() throws {
         for sidecar in plan.sidecars {
             let node = sidecar.instance.nodeID
-            let app = try service(node).map("healthcheck").strings("test")
-            #expect(app.last == "http://127.0.0.1:\(sidecar.app.port)/health")
-            let proxy = try service("\(node)-proxy").map("healthcheck").strings("test")
-            #expect(proxy.last == "http://127.0.0.1:\(sidecar.admin.port)/ready")
-            let dependsOn = try service("\(node)-proxy").map("depends_on")
-            #expect(Set(dependsOn.keys) == [node, "collector"])
+            #expect(try healthCheck(of: node) == ["CMD", "tracelab-healthcheck",
+                                                  "http://127.0.0.1:\(sidecar.admin.port)/ready", "http://127.0.0.1:\(sidecar.app.port)/health"])
+            #expect(try service("\(node)-app")["healthcheck"] == nil, "the pod's check covers the app")
+            #expect(try service("\(node)-proxy")["healthcheck"] == nil, "the pod's check covers the sidecar")
+            #expect(Set(try service("\(node)-proxy").map("depends_on").keys) == [node, "collector"])
+            #expect(Set(try service("\(node)-app").map("depends_on").keys) == [node])
+        }
+        #expect(try healthCheck(of: "collector") == ["CMD", "tracelab-healthcheck", "http://127.0.0.1:\(localPlan.collector.port)/health"])
+    }
+
+    @Test("`up` waits for lab-check, which polls the collector and every sidecar and app by the pods' names")
+    func upWaitsForTheLab() throws {
+        let check = try command(of: "lab-check")
+        #expect(check.prefix(3) == ["tracelab-healthcheck", "--wait", "120"])
+        var urls = ["http://\(ComposeLab.collectorHost):\(plan.collector.port)/health"]
+        for sidecar in plan.sidecars {
+            // The pod's name and the published port numbers: admin /ready, and the app through the inbound.
+            urls += ["http://\(sidecar.admin.description)/ready", "http://\(sidecar.inbound.description)/health"]
+        }
+        #expect(Array(check.dropFirst(3)) == urls)
+        let started = try service("lab-check").map("depends_on")
+        #expect(Set(started.keys) == Set(["collector"] + plan.sidecars.flatMap { ["\($0.instance.nodeID)-app", "\($0.instance.nodeID)-proxy"] }))
+        let gate = try service("ready").map("depends_on")
+        #expect(gate.keys.sorted() == ["lab-check"])
+        #expect(gate.map("lab-check").string("condition") == "service_completed_successfully")
+        #expect(try command(of: "ready") == ["sleep", "infinity"])
+    }
+
+    @Test("the Envoy override replaces only the sidecars, which keep their pod")
+    func envoyOverride() throws {
+        let override = try DeployFiles.yaml("compose/docker-compose.envoy.yaml").map("services")
+        for (name, value) in override {
+            let sidecar = value as? [String: Any] ?? [:]
+            #expect(name.hasSuffix("-proxy"), "\(name): the override replaces sidecars only")
+            #expect(sidecar["network_mode"] == nil && sidecar["healthcheck"] == nil, "\(name) keeps its pod and the pod's health check")
         }
     }
 
