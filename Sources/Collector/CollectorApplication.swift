@@ -39,6 +39,8 @@ public func buildCollectorRouter(
     let finder = RelatedTraceFinder(store: store)
     VerdictController(store: store, finder: finder, logger: logger).addRoutes(to: router)
     RequestController(store: store, finder: finder, lookbackMillis: configuration.defaultLookbackMillis, now: now, logger: logger).addRoutes(to: router)
+    // The dependency view's breaks (issue 22, point 4): /api/tracelab/dependencies.
+    DependencyBreaksController(store: store, defaultLookbackMillis: configuration.defaultLookbackMillis, now: now, logger: logger).addRoutes(to: router)
     UIAssets().addRoutes(to: router)
     return router
 }

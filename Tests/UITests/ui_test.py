@@ -249,14 +249,7 @@ def run(page, base, screenshots, checks):
     # ---- dependencies, from the navigation ----
     page.goto(base + "/")
     page.locator("#nav-deps").click()
-    checks.on("deps")
-    c("opens the dependencies view", lambda: expect(page).to_have_url(re.compile("#/dependencies$")))
-    c("draws the productpage → reviews edge", lambda: expect(page.locator('#deps-graph g.edge[data-parent="productpage"][data-child="reviews"]')).to_have_count(1))
-    c("draws the reviews → ratings edge", lambda: expect(page.locator('#deps-graph g.edge[data-parent="reviews"][data-child="ratings"]')).to_have_count(1))
-    c("shows call counts", lambda: expect(page.locator("#deps-graph g.edge text").first).to_contain_text("calls"))
-    c("lists error rates in the table (2 of the 5 reviews -> ratings calls failed)",
-      lambda: expect(page.locator("#deps-table tr", has_text=re.compile(r"^reviews\s*ratings"))).to_contain_text("2 (40.0%)"))
-    shot(page, screenshots, "08-dependencies")
+    dependencies(page, screenshots, checks)
 
 
 def trace_page_for_students(page, base, screenshots, checks):
@@ -323,6 +316,64 @@ def trace_page_for_students(page, base, screenshots, checks):
     c("an app span is called a local span", lambda: expect(fact("kind")).to_contain_text("LOCAL"))
     app.click()
     c("a second click closes the detail", lambda: expect(detail).to_be_hidden())
+
+
+def dependencies(page, screenshots, checks):
+    """Edges with calls, errors and broken propagation; broken ones dashed, with example
+    traces; bookinfo and the chain in bands of their own, callers left of callees (point 4)."""
+    c = checks.check
+    checks.on("deps")
+    graph = page.locator("#deps-graph")
+    edge = lambda parent, child: graph.locator(f'g.edge[data-parent="{parent}"][data-child="{child}"]')
+    row = lambda parent, child: page.locator(f'#deps-table tr.link[data-parent="{parent}"][data-child="{child}"]')
+    c("opens the dependencies view", lambda: expect(page).to_have_url(re.compile("#/dependencies$")))
+    c("draws the productpage → reviews edge", lambda: expect(edge("productpage", "reviews")).to_have_count(1))
+    c("draws the reviews → ratings edge", lambda: expect(edge("reviews", "ratings")).to_have_count(1))
+    c("draws the chain's edges", lambda: (expect(edge("service-a", "service-b")).to_have_count(1), expect(edge("service-b", "service-c")).to_have_count(1)))
+    c("labels an edge with its calls", lambda: expect(edge("productpage", "reviews").locator("text")).to_have_text(re.compile(r"^\d+ calls$")))
+    c("reviews → ratings: calls, failures and the two calls that lost their context",
+      lambda: expect(edge("reviews", "ratings").locator("text.edge-label")).to_have_text("5 calls · 2 failed✂ 2 lost context"))
+    c("draws the broken edges dashed", lambda: (
+        expect(edge("reviews", "ratings")).to_have_class(re.compile(r"\bbroken\b")),
+        expect(edge("reviews", "ratings").locator("line")).to_have_attribute("stroke-dasharray", "10 6"),
+        expect(edge("service-b", "service-c").locator("line")).to_have_attribute("stroke-dasharray", "10 6")))
+    c("draws the edges that kept their context solid", lambda: (
+        expect(edge("productpage", "reviews")).not_to_have_class(re.compile(r"\bbroken\b")),
+        expect(edge("productpage", "reviews").locator("line")).not_to_have_attribute("stroke-dasharray", re.compile("."))))
+    c("lists error rates in the table (2 of the 5 reviews -> ratings calls failed)",
+      lambda: expect(row("reviews", "ratings").locator("td").nth(3)).to_have_text("2 (40.0%)"))
+    c("lists the broken propagation with its cause and hop",
+      lambda: expect(row("reviews", "ratings").locator("td").nth(4)).to_contain_text("missing-trace-headers"))
+    c("names the chain's break missing-b3 at service-b-v1 -> service-c",
+      lambda: expect(row("service-b", "service-c").locator("td").nth(4)).to_have_text("1 — missing-b3 at service-b-v1 -> service-c"))
+    c("says over how many traces the breaks were judged", lambda: expect(page.locator("#deps-status")).to_contain_text("with broken propagation"))
+    c("lays out callers left of callees, services apart, labs in bands", lambda: layout_ok(page))
+    c("the dependencies page fits 1280 px", lambda: no_horizontal_scroll(page))
+    shot(page, screenshots, "08-dependencies")
+    examples = row("service-b", "service-c").locator("a.broken-example")
+    c("links to an example trace of the broken edge", lambda: expect(examples).to_have_count(1))
+    examples.first.click()
+    checks.on("deps-example")
+    c("the example is the chain's caller half", lambda: expect(page).to_have_url(re.compile(f"#/trace/{CHAIN_BROKEN}$")))
+    c("and it is broken at service-b-v1 -> service-c", lambda: (
+        expect(page.locator("#verdict-title")).to_have_text("✘ Broken trace"),
+        expect(page.locator("#verdict li.finding .hop").first).to_have_text("service-b-v1 -> service-c: ")))
+    c("which links to the chain's other half", lambda: expect(page.locator(f'#verdict a[href="#/trace/{CHAIN_BROKEN_OTHER}"]')).to_be_visible())
+
+
+def layout_ok(page):
+    boxes = page.locator("#deps-graph g.node").evaluate_all(
+        "nodes => nodes.map(n => { const b = n.getBBox(); return [n.dataset.service, b.x, b.y, b.width, b.height]; })")
+    pos = {name: (x, y, w, h) for name, x, y, w, h in boxes}
+    for i, (a, ax, ay, aw, ah) in enumerate(boxes):
+        for b, bx, by, bw, bh in boxes[i + 1:]:
+            assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay, f"{a} and {b} overlap"
+    for parent, child in [("productpage", "details"), ("productpage", "reviews"), ("reviews", "ratings"), ("service-a", "service-b"), ("service-b", "service-c")]:
+        assert pos[parent][0] < pos[child][0], f"{parent} is not left of {child}"
+    bookinfo = [pos[n][1] for n in ("productpage", "details", "reviews", "ratings")]
+    chain = [pos[n][1] for n in ("service-a", "service-b", "service-c")]
+    assert max(bookinfo) < min(chain) or max(chain) < min(bookinfo), "bookinfo and the chain share a band"
+    return True
 
 
 def order_ok(waterfall):

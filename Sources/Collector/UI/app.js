@@ -692,79 +692,172 @@ function breakRow(item) {
       " (matched by " + b.matchedBy + ")"));
 }
 
-// ---- dependency graph ----
+// ---- dependency graph: calls, errors and broken propagation per edge ----
 async function showDependencies(event) {
   if (event) event.preventDefault();
   show("view-deps");
   setStatus("deps-status", "Loading…");
-  let links;
+  const endTs = Date.now(), lookback = $("d-lookback").value;
+  let body, fallback = false;
   try {
-    links = await getJSON("/api/v2/dependencies?endTs=" + Date.now() + "&lookback=" + $("d-lookback").value);
+    body = await getJSON("/api/tracelab/dependencies?endTs=" + endTs + "&lookback=" + lookback);
   } catch (e) {
-    setStatus("deps-status", "Could not load dependencies: " + e.message, true);
-    return;
+    // An older collector, or one behind a proxy that only passes the Zipkin API: counts only.
+    try {
+      body = { links: await getJSON("/api/v2/dependencies?endTs=" + endTs + "&lookback=" + lookback) };
+      fallback = true;
+    } catch (e2) {
+      setStatus("deps-status", "Could not load dependencies: " + e2.message, true);
+      return;
+    }
   }
-  setStatus("deps-status", links.length ? links.length + " links" : "No calls between services in this window.");
-  $("deps-graph").replaceChildren(dependencySVG(links));
-  $("deps-table").replaceChildren(el("tr", {}, el("th", { text: "caller" }), el("th", { text: "callee" }), el("th", { text: "calls" }), el("th", { text: "errors" })),
-    ...links.map((l) => el("tr", { class: "link" }, el("td", { text: l.parent }), el("td", { text: l.child }), el("td", { text: String(l.callCount) }),
-      el("td", { text: (l.errorCount || 0) + " (" + rate(l) + ")" }))));
+  const links = body.links || [];
+  const broken = links.filter((l) => l.brokenCount).length;
+  setStatus("deps-status", !links.length ? "No calls between services in this window."
+    : links.length + " links" + (fallback ? " (call and error counts only: the collector did not answer /api/tracelab/dependencies)"
+      : " · " + (broken ? broken + " with broken propagation" : "no broken propagation") + " · breaks judged over the newest " + body.tracesAnalysed + " traces" +
+        (body.tracesAnalysed >= body.traceLimit ? " (the window holds more; older ones are not counted)" : "")));
+  $("deps-graph").replaceChildren(links.length ? dependencySVG(links) : "");
+  $("deps-key").hidden = !links.length;
+  $("deps-table").replaceChildren(el("caption", { class: "sr", text: "Calls between services" }),
+    el("tr", {}, ...["caller", "callee", "calls", "errors", "broken propagation", "example traces"].map((h) => el("th", { scope: "col", text: h }))),
+    ...links.map((l) => linkRow(l, fallback)));
 }
+function shortID(id) { return id.length > 12 ? id.slice(0, 6) + "…" + id.slice(-4) : id; }
 function rate(link) { return link.callCount ? (100 * (link.errorCount || 0) / link.callCount).toFixed(1) + "%" : "0%"; }
-function dependencySVG(links) {
-  const NS = "http://www.w3.org/2000/svg";
-  const svg = (tag, attrs, text) => {
-    const n = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-    if (text !== undefined) n.textContent = text;
-    return n;
-  };
+function edgeId(l) { return "edge-" + l.parent + "--" + l.child; }
+function linkRow(l, fallback) {
+  const brokenCell = fallback ? el("td", { class: "muted", text: "?" })
+    : el("td", { class: "broken-cell" }, l.brokenCount ? el("strong", { class: "error-text", text: String(l.brokenCount) }) : "0",
+      l.brokenCount ? " — " + Object.entries(l.causes || {}).map(([code, n]) => code + (n > 1 || Object.keys(l.causes).length > 1 ? " ×" + n : "")).join(", ") + " at " + (l.hops || []).join(", ") : "",
+      l.ambiguousCount ? " (" + l.ambiguousCount + " ambiguous)" : "");
+  const examples = [];
+  for (const b of l.brokenExamples || []) {
+    examples.push(el("span", { class: "example broken" }, traceLink(b.traceID, (b.ambiguous ? "? " : "✂ ") + shortID(b.traceID), "example-link broken-example"),
+      b.otherTraceID ? el("span", { class: "muted", text: " → " }) : null, b.otherTraceID ? traceLink(b.otherTraceID, shortID(b.otherTraceID), "example-link") : null));
+  }
+  for (const id of (l.errorExamples || []).slice(0, 3)) examples.push(traceLink(id, "✘ " + shortID(id), "example-link error-example"));
+  if (!examples.length) for (const id of (l.exampleTraceIDs || []).slice(0, 2)) examples.push(traceLink(id, shortID(id), "example-link"));
+  return el("tr", { class: "link" + (l.brokenCount ? " broken" : "") + (l.errorCount ? " failing" : ""), id: edgeId(l) + "-row", "data-parent": l.parent, "data-child": l.child },
+    el("td", { text: l.parent }), el("td", { text: l.child }), el("td", { text: String(l.callCount) }),
+    el("td", { text: (l.errorCount || 0) + " (" + rate(l) + ")" }), brokenCell,
+    el("td", { class: "examples" }, ...examples.flatMap((x, i) => (i ? [" ", x] : [x]))));
+}
+// Layers by longest call depth, each connected group of services (a lab) in its own band, so
+// bookinfo and the chain do not interleave; within a column callers' order decides.
+function graphLayout(links) {
   const names = [...new Set(links.flatMap((l) => [l.parent, l.child]))].sort();
-  // Layers: longest path from a service nobody calls (cycles are cut at the revisit).
+  const callees = {}, callers = {};
+  for (const l of links) {
+    (callees[l.parent] = callees[l.parent] || []).push(l.child);
+    (callers[l.child] = callers[l.child] || []).push(l.parent);
+  }
   const depth = {};
-  const callees = {};
-  for (const l of links) (callees[l.parent] = callees[l.parent] || []).push(l.child);
-  const called = new Set(links.map((l) => l.child));
   const visit = (n, d, path) => {
-    if (path.has(n)) return;
-    if ((depth[n] || 0) > d && depth[n] !== undefined) return;
-    depth[n] = Math.max(depth[n] || 0, d);
+    if (path.has(n) || (depth[n] !== undefined && depth[n] >= d)) return;
+    depth[n] = d;
     path.add(n);
     for (const c of callees[n] || []) visit(c, d + 1, path);
     path.delete(n);
   };
-  names.filter((n) => !called.has(n)).forEach((n) => visit(n, 0, new Set()));
+  names.filter((n) => !(callers[n] || []).length).forEach((n) => visit(n, 0, new Set()));
   names.forEach((n) => { if (depth[n] === undefined) visit(n, 0, new Set()); });
-  const columns = {};
-  for (const n of names) (columns[depth[n]] = columns[depth[n]] || []).push(n);
-  const colCount = Math.max(1, Object.keys(columns).length);
-  const maxRows = Math.max(1, ...Object.values(columns).map((c) => c.length));
-  const W = Math.max(700, colCount * 300), H = Math.max(200, maxRows * 110 + 40);
+  // Connected groups, the biggest first.
+  const group = {};
+  let groups = [];
+  for (const n of names) {
+    if (group[n] !== undefined) continue;
+    const members = [], stack = [n];
+    group[n] = groups.length;
+    while (stack.length) {
+      const m = stack.pop();
+      members.push(m);
+      for (const o of [...(callees[m] || []), ...(callers[m] || [])]) if (group[o] === undefined) { group[o] = groups.length; stack.push(o); }
+    }
+    groups.push(members);
+  }
+  groups = groups.map((g, i) => ({ i, members: g })).sort((a, b) => b.members.length - a.members.length || a.members[0].localeCompare(b.members[0]));
+  const colCount = Math.max(1, ...names.map((n) => depth[n] + 1));
+  const W = Math.max(760, Math.min(1200, colCount * 380)), colW = (W - 180) / Math.max(1, colCount - 1);
   const pos = {};
-  for (const [d, col] of Object.entries(columns)) col.forEach((n, i) => { pos[n] = { x: 110 + Number(d) * ((W - 220) / Math.max(1, colCount - 1)), y: (H / (col.length + 1)) * (i + 1) }; });
-  const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "Service dependency graph" });
+  let y = 20;
+  for (const g of groups) {
+    const columns = {};
+    for (const n of g.members) (columns[depth[n]] = columns[depth[n]] || []).push(n);
+    const rows = Math.max(...Object.values(columns).map((c) => c.length));
+    const bandH = rows * 96;
+    for (const [d, col] of Object.entries(columns)) {
+      // Order a column by the mean position of its callers (fewer crossings), then by name.
+      col.sort((a, b) => mean(callers[a], pos) - mean(callers[b], pos) || a.localeCompare(b));
+      col.forEach((n, i) => { pos[n] = { x: 90 + Number(d) * colW, y: y + (bandH / col.length) * (i + 0.5) }; });
+    }
+    y += bandH + 24;
+  }
+  return { names, pos, W, H: y };
+}
+function mean(list, pos) {
+  const ys = (list || []).filter((n) => pos[n]).map((n) => pos[n].y);
+  return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : 0;
+}
+function dependencySVG(links) {
+  const NS = "http://www.w3.org/2000/svg";
+  const svg = (tag, attrs, text) => {
+    const n = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) n.setAttribute(k, v);
+    if (text !== undefined) n.textContent = text;
+    return n;
+  };
+  const { names, pos, W, H } = graphLayout(links);
+  const root = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "group", "aria-label": "Service dependency graph: arrows from caller to callee; dashed red arrows lost the trace context" });
   const defs = svg("defs", {});
-  defs.append(svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "14", markerHeight: "14", markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }));
-  defs.firstChild.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: "#333" }));
+  for (const [id, colour] of [["arrow", "#444"], ["arrow-error", "#b00020"], ["arrow-broken", "#b00020"]]) {
+    const marker = svg("marker", { id, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "14", markerHeight: "14", markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
+    marker.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: colour }));
+    defs.append(marker);
+  }
   root.append(defs);
   const maxCalls = Math.max(1, ...links.map((l) => l.callCount));
   for (const l of links) {
     const a = pos[l.parent], b = pos[l.child];
     if (!a || !b) continue;
-    const errors = l.errorCount || 0;
-    const colour = errors ? "#b00020" : "#444";
+    const errors = l.errorCount || 0, broken = l.brokenCount || 0;
+    const colour = broken || errors ? "#b00020" : "#444";
     const dx = b.x - a.x, dy = b.y - a.y, len = Math.max(1, Math.hypot(dx, dy));
-    const x1 = a.x + (dx / len) * 60, y1 = a.y + (dy / len) * 28, x2 = b.x - (dx / len) * 62, y2 = b.y - (dy / len) * 30;
-    const g = svg("g", { class: "edge", "data-parent": l.parent, "data-child": l.child });
-    g.append(svg("line", { x1, y1, x2, y2, stroke: colour, "stroke-width": String(1.5 + 4 * l.callCount / maxCalls), "marker-end": "url(#arrow)" }));
-    g.append(svg("text", { x: String((x1 + x2) / 2), y: String((y1 + y2) / 2 - 14), "text-anchor": "middle", fill: colour },
-      l.callCount + " calls" + (errors ? " · " + rate(l) + " errors" : "")));
+    const x1 = a.x + (dx / len) * 70, y1 = a.y + (dy / len) * 26, x2 = b.x - (dx / len) * 72, y2 = b.y - (dy / len) * 28;
+    const words = [l.callCount + " call" + (l.callCount === 1 ? "" : "s")];
+    if (errors) words.push(errors + " failed");
+    if (broken) words.push(broken + " lost context");
+    const g = svg("g", { class: "edge" + (broken ? " broken" : "") + (errors ? " failing" : ""), "data-parent": l.parent, "data-child": l.child, "data-broken": String(broken) });
+    g.append(svg("title", {}, l.parent + " → " + l.child + ": " + words.join(", ") + (broken ? " (" + (l.hops || []).join(", ") + ")" : "")));
+    g.append(svg("line", { x1, y1, x2, y2, stroke: colour, "stroke-width": String(2 + 4 * l.callCount / maxCalls),
+      "stroke-dasharray": broken ? "10 6" : null, "marker-end": "url(#" + (broken ? "arrow-broken" : errors ? "arrow-error" : "arrow") + ")" }));
+    // The label above the line (offset along its normal), the lost context on a line of its
+    // own; a broken edge's label links to its first example.
+    const nx = dy / len, ny = -dx / len;
+    const mx = (x1 + x2) / 2 + nx * (broken ? 30 : 14), my = (y1 + y2) / 2 + ny * (broken ? 30 : 14);
+    const label = svg("text", { x: String(mx), y: String(my), "text-anchor": "middle", fill: colour, class: "edge-label" });
+    const counts = words.slice(0, errors ? 2 : 1).join(" · ");
+    if (broken) {
+      label.append(svg("tspan", { x: String(mx), dy: "-0.6em" }, counts));
+      label.append(svg("tspan", { x: String(mx), dy: "1.2em", class: "lost" }, "✂ " + words[words.length - 1]));
+    } else {
+      label.textContent = counts;
+    }
+    const first = (l.brokenExamples || [])[0];
+    if (first) {
+      const a = svg("a", { href: "#/trace/" + first.traceID, class: "edge-link" });
+      a.append(svg("title", {}, "open an example: trace " + first.traceID), label);
+      g.append(a);
+    } else {
+      g.append(label);
+    }
     root.append(g);
   }
   for (const n of names) {
     const p = pos[n];
     const g = svg("g", { class: "node", "data-service": n });
-    g.append(svg("rect", { x: String(p.x - 60), y: String(p.y - 24), width: "120", height: "48", rx: "10", fill: serviceColour(n) }));
+    const w = Math.max(120, n.length * 10 + 24);
+    g.append(svg("rect", { x: String(p.x - w / 2), y: String(p.y - 22), width: String(w), height: "44", rx: "10", fill: serviceColour(n) }));
     g.append(svg("text", { x: String(p.x), y: String(p.y + 6), "text-anchor": "middle", fill: "#fff", "font-weight": "700" }, n));
     root.append(g);
   }
