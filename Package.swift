@@ -60,6 +60,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/onevcat/Rainbow.git", from: "4.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // MARK: pure cores (no IO, no NIO)
@@ -76,6 +77,14 @@ let package = Package(
         .target(name: "TraceAnalysis", dependencies: ["Zipkin"]),
         .target(name: "LabModel", dependencies: ["TraceContext"]),
         .target(name: "ScenarioModel", dependencies: ["Zipkin", "LabModel", .product(name: "Yams", package: "Yams")]),
+        // Every span format the collector takes besides Zipkin v2 JSON (Zipkin proto3, Zipkin v1
+        // JSON, OTLP protobuf and JSON), decoded and mapped to `ZipkinSpan`. The generated
+        // protobuf code is committed; proto/ holds its sources and the script that regenerates it.
+        .target(
+            name: "SpanFormats",
+            dependencies: ["Zipkin", "TraceContext", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["proto"]
+        ),
 
         // MARK: IO edges
         .target(
@@ -118,7 +127,7 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "Zipkin", "SpanStore", "TraceAnalysis",
+                "Zipkin", "SpanStore", "TraceAnalysis", "SpanFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -237,9 +246,10 @@ let package = Package(
         .testTarget(name: "TraceLabBenchTests", dependencies: ["TraceLabBench"]),
         .testTarget(name: "PacedLoadTests", dependencies: ["PacedLoad", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "ZipkinTests", dependencies: ["Zipkin"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SpanFormatsTests", dependencies: ["SpanFormats", "Zipkin", "TraceContext", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "Zipkin"]),
         .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "TestSupport", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio")], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", "SpanFormats", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio")], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "TestSupport", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // The recorded backend answers are read from the source tree (RecordedTransport), not bundled.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin", "Lab", "LabModel"], exclude: ["Backends/Fixtures"]),

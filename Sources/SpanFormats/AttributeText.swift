@@ -1,0 +1,95 @@
+import Foundation
+
+/// OpenTelemetry attribute values as Zipkin tag strings, by the OpenTelemetry "Zipkin exporter"
+/// rules: primitives as text (booleans `true`/`false`), arrays as a JSON list (typed elements:
+/// `[1,2]`, `["a","b"]`), maps as a JSON object, bytes as base64.
+enum AttributeText {
+    /// The tag text of `value`; nil when the value is empty (an attribute without a value is
+    /// no tag).
+    static func tag(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> String? {
+        switch value.value {
+        case .stringValue(let text): text
+        case .boolValue(let flag): flag ? "true" : "false"
+        case .intValue(let number): String(number)
+        case .doubleValue(let number): double(number)
+        case .bytesValue(let data): data.base64EncodedString()
+        case .arrayValue, .kvlistValue: json(value)
+        // An index into a profiles dictionary; trace data never uses it and has no table to look in.
+        case .stringValueStrindex, nil: nil
+        }
+    }
+
+    /// `value` as compact JSON text (`null` when empty).
+    static func json(_ value: Opentelemetry_Proto_Common_V1_AnyValue, spaced: Bool = false) -> String {
+        var text = ""
+        write(value, into: &text, spaced: spaced)
+        return text
+    }
+
+    /// A JSON object of `attributes` with its keys sorted: what the OpenTelemetry SDKs' Zipkin
+    /// exporter writes as an event's annotation (`{"name": {"key": "value"}}`, Python's
+    /// `json.dumps(..., sort_keys=True)` spacing), so both paths give the same annotation.
+    static func eventAnnotation(name: String, attributes: [Opentelemetry_Proto_Common_V1_KeyValue]) -> String {
+        var text = "{"
+        writeString(name, into: &text)
+        text += ": "
+        writeObject(attributes.sorted { $0.key < $1.key }, into: &text, spaced: true)
+        text += "}"
+        return text
+    }
+
+    /// Python's `str(float)` for the usual values: `1.5`, `3.0`, `1e-05`, `inf`, `nan`.
+    static func double(_ number: Double) -> String {
+        number.description
+    }
+
+    private static func write(_ value: Opentelemetry_Proto_Common_V1_AnyValue, into text: inout String, spaced: Bool) {
+        switch value.value {
+        case .stringValue(let string): writeString(string, into: &text)
+        case .boolValue(let flag): text += flag ? "true" : "false"
+        case .intValue(let number): text += String(number)
+        case .doubleValue(let number):
+            // JSON has no NaN or infinities: those are written as strings.
+            if number.isFinite { text += double(number) } else { writeString(double(number), into: &text) }
+        case .bytesValue(let data): writeString(data.base64EncodedString(), into: &text)
+        case .arrayValue(let array):
+            text += "["
+            for (index, element) in array.values.enumerated() {
+                if index > 0 { text += spaced ? ", " : "," }
+                write(element, into: &text, spaced: spaced)
+            }
+            text += "]"
+        case .kvlistValue(let list): writeObject(list.values, into: &text, spaced: spaced)
+        case .stringValueStrindex, nil: text += "null"
+        }
+    }
+
+    private static func writeObject(_ pairs: [Opentelemetry_Proto_Common_V1_KeyValue], into text: inout String, spaced: Bool) {
+        text += "{"
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { text += spaced ? ", " : "," }
+            writeString(pair.key, into: &text)
+            text += spaced ? ": " : ":"
+            write(pair.value, into: &text, spaced: spaced)
+        }
+        text += "}"
+    }
+
+    /// A JSON string literal, escaping what RFC 8259 requires.
+    static func writeString(_ string: String, into text: inout String) {
+        text += "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20:
+                text += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}

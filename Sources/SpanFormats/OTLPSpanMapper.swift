@@ -1,0 +1,133 @@
+import Foundation
+import TraceContext
+import Zipkin
+
+/// Maps OTLP spans to Zipkin spans by the OpenTelemetry "Zipkin exporter" rules
+/// (opentelemetry-specification, trace/sdk_exporters/zipkin.md, and the generic rules of
+/// common/mapping-to-non-otlp.md), as the SDKs' own Zipkin exporters apply them — so a span
+/// looks the same here whether the app exported it as OTLP or as Zipkin:
+/// - `service.name` of the resource → `localEndpoint.serviceName` (`unknown_service` without it);
+/// - kind → kind, INTERNAL and unspecified → none;
+/// - start and end nanoseconds → timestamp and duration in microseconds, rounded;
+/// - span attributes, then resource attributes → tags (arrays and maps as JSON);
+/// - instrumentation scope → `otel.scope.name`/`version` and the deprecated
+///   `otel.library.name`/`version`;
+/// - status OK → `otel.status_code: OK`; ERROR → `otel.status_code: ERROR` and `error` with
+///   the description; a boolean-looking `error: false` attribute is dropped otherwise;
+/// - dropped attribute, event and link counts → `otel.dropped_*_count` when non-zero;
+/// - events → annotations (`name`, or `{"name": {attributes}}`);
+/// - the remote endpoint of a CLIENT or PRODUCER span from the first of the specification's
+///   ranked attributes (`peer.service`, `server.address`, `net.peer.name`,
+///   `network.peer.address`, …); of other kinds from `peer.service` only.
+/// Links and trace state have no Zipkin field and are left out.
+struct OTLPSpanMapper {
+    var format: SpanFormat
+    /// Spans whose ids the JSON reader could not restore, with why.
+    var idProblems: [OTLPSpanPosition: String] = [:]
+
+    static let unknownService = "unknown_service"
+
+    func map(_ request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest) -> OTLPExport {
+        var export = OTLPExport()
+        for (r, resourceSpans) in request.resourceSpans.enumerated() {
+            let resourceAttributes = resourceSpans.resource.attributes
+            var serviceName = Self.unknownService
+            if let name = resourceAttributes.last(where: { $0.key == "service.name" }), case .stringValue(let text)? = name.value.value, !text.isEmpty {
+                serviceName = text
+            }
+            let localEndpoint = ZipkinEndpoint(serviceName: serviceName)
+            for (s, scopeSpans) in resourceSpans.scopeSpans.enumerated() {
+                for (p, span) in scopeSpans.spans.enumerated() {
+                    let position = OTLPSpanPosition(resource: r, scope: s, span: p)
+                    do throws(SpanFormatError) {
+                        if let problem = idProblems[position] { throw SpanFormatError(format, problem, at: "\(position)") }
+                        export.spans.append(try map(
+                            span, localEndpoint: localEndpoint, resourceAttributes: resourceAttributes,
+                            scope: scopeSpans.hasScope ? scopeSpans.scope : nil, position: position
+                        ))
+                    } catch {
+                        export.rejectedSpans += 1
+                        if export.rejectionMessage == nil { export.rejectionMessage = error.description }
+                    }
+                }
+            }
+        }
+        if export.rejectedSpans > 1, let first = export.rejectionMessage {
+            export.rejectionMessage = "\(export.rejectedSpans) spans rejected; the first: \(first)"
+        }
+        return export
+    }
+
+    func map(
+        _ span: Opentelemetry_Proto_Trace_V1_Span, localEndpoint: ZipkinEndpoint,
+        resourceAttributes: [Opentelemetry_Proto_Common_V1_KeyValue], scope: Opentelemetry_Proto_Common_V1_InstrumentationScope?,
+        position: OTLPSpanPosition
+    ) throws(SpanFormatError) -> ZipkinSpan {
+        func fail(_ problem: BinaryIDs.Problem, _ field: String, _ expected: String) -> SpanFormatError {
+            SpanFormatError(format, problem.describe(field, expected: expected), at: "\(position)")
+        }
+        let traceID: TraceID, id: SpanID, parentID: SpanID?
+        do throws(BinaryIDs.Problem) { traceID = try BinaryIDs.traceID(span.traceID, keepWidth: true) } catch { throw fail(error, "traceId", "16") }
+        do throws(BinaryIDs.Problem) { id = try BinaryIDs.spanID(span.spanID) } catch { throw fail(error, "spanId", "8") }
+        do throws(BinaryIDs.Problem) { parentID = try BinaryIDs.parentID(span.parentSpanID) } catch { throw fail(error, "parentSpanId", "8 (or empty)") }
+
+        let kind: ZipkinSpan.Kind?
+        switch span.kind {
+        case .client: kind = .client
+        case .server: kind = .server
+        case .producer: kind = .producer
+        case .consumer: kind = .consumer
+        case .internal, .unspecified, .UNRECOGNIZED: kind = nil
+        }
+
+        var tags = ZipkinTags()
+        tags.reserveCapacity(span.attributes.count + resourceAttributes.count + 6)
+        for attribute in span.attributes + resourceAttributes {
+            if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
+        }
+        if let scope {
+            if !scope.name.isEmpty {
+                tags["otel.scope.name"] = scope.name
+                tags["otel.library.name"] = scope.name
+            }
+            if !scope.version.isEmpty {
+                tags["otel.scope.version"] = scope.version
+                tags["otel.library.version"] = scope.version
+            }
+        }
+        switch span.status.code {
+        case .ok:
+            tags["otel.status_code"] = "OK"
+        case .error:
+            tags["otel.status_code"] = "ERROR"
+            tags["error"] = span.status.message
+        case .unset, .UNRECOGNIZED:
+            break
+        }
+        if span.status.code != .error, tags["error"]?.lowercased() == "false" { tags["error"] = nil }
+        if span.droppedAttributesCount > 0 { tags["otel.dropped_attributes_count"] = String(span.droppedAttributesCount) }
+        if span.droppedEventsCount > 0 { tags["otel.dropped_events_count"] = String(span.droppedEventsCount) }
+        if span.droppedLinksCount > 0 { tags["otel.dropped_links_count"] = String(span.droppedLinksCount) }
+
+        let annotations = span.events.map { event in
+            ZipkinAnnotation(
+                timestamp: Self.micros(event.timeUnixNano),
+                value: event.attributes.isEmpty ? event.name : AttributeText.eventAnnotation(name: event.name, attributes: event.attributes)
+            )
+        }
+
+        return ZipkinSpan(
+            traceID: traceID, id: id, parentID: parentID == id ? nil : parentID, name: span.name, kind: kind,
+            timestamp: Self.micros(span.startTimeUnixNano),
+            duration: span.endTimeUnixNano >= span.startTimeUnixNano ? Self.micros(span.endTimeUnixNano - span.startTimeUnixNano) : nil,
+            localEndpoint: localEndpoint,
+            remoteEndpoint: RemoteEndpointAttributes.endpoint(for: kind, attributes: span.attributes),
+            annotations: annotations, tags: tags
+        )
+    }
+
+    /// Nanoseconds to microseconds, rounded half up as the SDKs' Zipkin exporters do.
+    static func micros(_ nanoseconds: UInt64) -> UInt64 {
+        nanoseconds / 1000 + (nanoseconds % 1000 >= 500 ? 1 : 0)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import SwiftProtobuf
+
+/// Reads an OTLP `ExportTraceServiceRequest` (`POST /v1/traces`) in protobuf or in OTLP/JSON
+/// and maps its spans to Zipkin spans with `OTLPSpanMapper`.
+///
+/// OTLP/JSON is proto3's JSON mapping with one difference: trace and span ids are hex, not
+/// base64. SwiftProtobuf reads the rest; the ids come out of its base64 decoding as bytes that
+/// `OTLPJSONIDs` turns back into the hex text they were and parses. Unknown fields are
+/// ignored, as the OTLP specification requires of receivers.
+public struct OTLPTraceDecoder: Sendable {
+    public init() {}
+
+    public func decodeProtobuf(_ bytes: [UInt8]) throws(SpanFormatError) -> OTLPExport {
+        let request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+        do {
+            request = try .init(serializedBytes: bytes)
+        } catch {
+            throw SpanFormatError(.otlpProtobuf, ProtobufErrorText.describe(error, message: "ExportTraceServiceRequest"))
+        }
+        if let wireType = TopLevelWireCheck.wireType(ofField: 1, in: request.unknownFields.data) {
+            throw SpanFormatError(.otlpProtobuf, "not an ExportTraceServiceRequest: field 1 (resource_spans) has the wrong wire type, \(TopLevelWireCheck.name(ofWireType: wireType)) instead of length-delimited (is the Content-Type right?)")
+        }
+        return OTLPSpanMapper(format: .otlpProtobuf).map(request)
+    }
+
+    public func decodeJSON(_ bytes: [UInt8]) throws(SpanFormatError) -> OTLPExport {
+        var request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+        do {
+            var options = JSONDecodingOptions()
+            options.ignoreUnknownFields = true
+            request = try .init(jsonUTF8Bytes: bytes, options: options)
+        } catch {
+            throw SpanFormatError(.otlpJSON, ProtobufErrorText.describe(error, message: "ExportTraceServiceRequest"))
+        }
+        var idProblems: [OTLPSpanPosition: String] = [:]
+        OTLPJSONIDs.restoreHexIDs(in: &request, problems: &idProblems)
+        return OTLPSpanMapper(format: .otlpJSON, idProblems: idProblems).map(request)
+    }
+}
