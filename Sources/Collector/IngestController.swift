@@ -1,17 +1,22 @@
-import CompressNIO
 import Hummingbird
 import Logging
-import NIOCore
+import SpanFormats
 import SpanStore
 import Zipkin
 
-/// `POST /api/v2/spans`: accepts what real tracers send (Envoy, OpenTelemetry, Zipkin
-/// libraries): a JSON array of Zipkin v2 spans, with a Content-Length or chunked, optionally
-/// `Content-Encoding: gzip`.
+/// Span ingest, in every format real tracers and meshes send (docs/ARCHITECTURE.md):
+/// - `POST /api/v2/spans`: Zipkin v2 JSON, or `zipkin.proto3.ListOfSpans` with a protobuf
+///   Content-Type (Envoy's `HTTP_PROTO`, OpenTelemetry's Zipkin proto exporter, py_zipkin);
+/// - `POST /api/v1/spans`: Zipkin v1 JSON, converted to v2 as zipkin2 does;
+/// - `POST /v1/traces`: OTLP/HTTP, protobuf or JSON, mapped to Zipkin spans
+///   (`OTLPSpanMapper`), answered with an `ExportTraceServiceResponse`.
+/// Any of them Content-Length or chunked, optionally gzip or deflate (`IngestBody`).
 ///
-/// Answers 202 once the spans are stored; 400 names the problem and byte offset of bad JSON;
-/// 413 when the body (compressed or not) is over the limit; 415 for encodings and content
-/// types it cannot read (protobuf, thrift). Every failure is one answer, never a crash.
+/// Zipkin paths answer 202 once the spans are stored; OTLP answers 200 (with a partial success
+/// naming the spans it left out). A body that cannot be read is a 400 that names the problem
+/// (and for JSON v2, the byte offset); over the limit, compressed or inflated, a 413; a 415
+/// only for what no path here reads (Thrift, unknown encodings). Every failure is one
+/// answer, never a crash, and the collector keeps serving.
 struct IngestController: Sendable {
     let store: any SpanStorage
     let maxBodyBytes: Int
@@ -19,47 +24,78 @@ struct IngestController: Sendable {
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/api/v2/spans") { request, _ in
-            await ingest(request)
+            await ingestZipkinV2(request)
+        }
+        router.post("/api/v1/spans") { request, _ in
+            await ingestZipkinV1(request)
+        }
+        router.post("/v1/traces") { request, _ in
+            await OTLPIngest(store: store, body: IngestBody(maxBodyBytes: maxBodyBytes), logger: logger).ingest(request)
         }
     }
 
-    func ingest(_ request: Request) async -> Response {
-        if let contentType = request.headers[.contentType]?.lowercased(),
-           contentType.contains("protobuf") || contentType.contains("thrift") {
-            return reject("Content-Type \(contentType) is not supported: send Zipkin v2 JSON (application/json)", status: .unsupportedMediaType)
+    func ingestZipkinV2(_ request: Request) async -> Response {
+        let mediaType = IngestMediaType(request)
+        if mediaType == .thrift {
+            return reject("Content-Type thrift is not supported: send Zipkin v2 JSON (application/json) or proto3 (application/x-protobuf)", status: .unsupportedMediaType)
         }
-        var body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch is NIOTooManyBytesError {
-            return reject("body is larger than \(maxBodyBytes) bytes: send smaller batches", status: .contentTooLarge)
+        let bytes: [UInt8]
+        do throws(IngestBody.Rejection) {
+            bytes = try await IngestBody(maxBodyBytes: maxBodyBytes).read(request)
         } catch {
-            return reject("could not read the body: \(error)", status: .badRequest)
+            return reject(error.message, status: error.status)
         }
-        switch request.headers[.contentEncoding]?.lowercased() {
-        case nil, "", "identity":
-            break
-        case "gzip", "x-gzip":
-            do {
-                body = try body.decompress(with: .gzip(), maxSize: maxBodyBytes)
-            } catch let error as CompressNIOError where error == .bufferOverflow {
-                return reject("gzip body inflates beyond \(maxBodyBytes) bytes: send smaller batches", status: .contentTooLarge)
+        if mediaType == .protobuf {
+            let spans: [ZipkinSpan]
+            do throws(SpanFormatError) {
+                spans = try ZipkinProto3Decoder().decode(bytes)
             } catch {
-                return reject("body is not valid gzip (\(error)): compress it with gzip or drop Content-Encoding", status: .badRequest)
+                return reject(error.description, status: .badRequest)
             }
-        case let other?:
-            return reject("Content-Encoding \(other) is not supported: use gzip or none", status: .unsupportedMediaType)
+            return await store(spans)
         }
-        let bytes = body.readableBytesView.withContiguousStorageIfAvailable { Array($0) } ?? Array(body.readableBytesView)
+        // Zipkin reads JSON whatever else the Content-Type says; so does TraceLab.
         let spans: [ZipkinSpan], sources: [Range<Int>]
         do {
             (spans, sources) = try ZipkinJSONDecoder().decodeSpansWithSources(bytes)
         } catch {
             return reject("invalid Zipkin v2 JSON: \(error)", status: .badRequest)
         }
+        // The stores keep span JSON: they take each span's bytes as received.
+        return await store(spans, receivedJSON: sources.map { bytes[$0] })
+    }
+
+    func ingestZipkinV1(_ request: Request) async -> Response {
+        switch IngestMediaType(request) {
+        case .thrift:
+            return reject("Zipkin v1 Thrift is not supported: send v1 JSON (application/json), or v2 JSON or proto3 to /api/v2/spans", status: .unsupportedMediaType)
+        case .protobuf:
+            return reject("Zipkin v1 has no protobuf encoding: POST zipkin.proto3 bodies to /api/v2/spans", status: .unsupportedMediaType)
+        case .json, .absent, .other:
+            break
+        }
+        let bytes: [UInt8]
+        do throws(IngestBody.Rejection) {
+            bytes = try await IngestBody(maxBodyBytes: maxBodyBytes).read(request)
+        } catch {
+            return reject(error.message, status: error.status)
+        }
+        let spans: [ZipkinSpan]
+        do throws(SpanFormatError) {
+            spans = try ZipkinV1JSONDecoder().decode(bytes)
+        } catch {
+            return reject(error.description, status: .badRequest)
+        }
+        return await store(spans)
+    }
+
+    private func store(_ spans: [ZipkinSpan], receivedJSON: [ArraySlice<UInt8>]? = nil) async -> Response {
         do {
-            // The stores keep span JSON: they take each span's bytes as received.
-            try await store.write(spans, receivedJSON: sources.map { bytes[$0] })
+            if let receivedJSON {
+                try await store.write(spans, receivedJSON: receivedJSON)
+            } else {
+                try await store.write(spans)
+            }
         } catch {
             logger.error("storing spans failed", metadata: ["error": "\(error)", "spans": "\(spans.count)"])
             return JSONResponse.error("storing spans failed: \(error)", status: .internalServerError)

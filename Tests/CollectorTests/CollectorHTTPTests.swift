@@ -87,12 +87,12 @@ struct CollectorHTTPTests {
         }
     }
 
-    @Test("protobuf, unknown encodings and broken gzip are refused with a reason")
+    @Test("thrift, unknown encodings and broken gzip are refused with a reason")
     func unsupportedBodies() async throws {
         try await withCollector { client, _ in
-            let proto = try await client.execute(uri: "/api/v2/spans", method: .post, headers: [.contentType: "application/x-protobuf"], body: ByteBuffer(string: "\u{0a}"))
-            #expect(proto.status == .unsupportedMediaType)
-            #expect(try errorMessage(proto).contains("JSON"))
+            let thrift = try await client.execute(uri: "/api/v2/spans", method: .post, headers: [.contentType: "application/x-thrift"], body: ByteBuffer(string: "\u{0c}"))
+            #expect(thrift.status == .unsupportedMediaType)
+            #expect(try errorMessage(thrift).contains("JSON"))
             let brotli = try await client.execute(uri: "/api/v2/spans", method: .post, headers: [.contentEncoding: "br"], body: ByteBuffer(string: "[]"))
             #expect(brotli.status == .unsupportedMediaType)
             let fakeGzip = try await client.execute(uri: "/api/v2/spans", method: .post, headers: [.contentEncoding: "gzip"], body: ByteBuffer(string: "[]"))
