@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Real clients against a real collector: every ingest format the collector takes, sent by the
+# libraries users run (PyPI), each trace read back through GET /api/v2/trace/{id}.
+#
+#   bash Tests/IngestInterop/run.sh PATH/TO/tracelab
+#
+# Starts `tracelab collector` on a free 127.0.0.1 port, sends with
+#   the OpenTelemetry Python SDK: OTLP/HTTP protobuf (plain and gzip), OTLP/HTTP JSON (plain and
+#   gzip), the Zipkin proto3 exporter, the Zipkin JSON exporter (v2 and its v1 mode);
+#   py_zipkin: v1 JSON and v2 proto3;
+# then a malformed body per path (must be a 400, the collector still serving), and stops the
+# collector by its PID. Clients live in venvs under $TRACELAB_INTEROP_VENVS (default
+# /tmp/tracelab-interop-venvs), made on first use: the Zipkin proto exporter pins protobuf 3,
+# the OTLP exporters need a newer one, so they cannot share one environment.
+# Every step is bounded (curl and client timeouts, a 20 s start-up wait); nothing leaves 127.0.0.1.
+set -euo pipefail
+binary="${1:?usage: run.sh PATH/TO/tracelab}"
+command -v curl >/dev/null || { echo "run.sh needs curl (apt-get install curl)"; exit 1; }
+here="$(cd "$(dirname "$0")" && pwd)"
+venvs="${TRACELAB_INTEROP_VENVS:-/tmp/tracelab-interop-venvs}"
+work="$(mktemp -d)"
+collector_pid=""
+cleanup() {
+  if [ -n "$collector_pid" ] && kill -0 "$collector_pid" 2>/dev/null; then
+    kill "$collector_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$collector_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$collector_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+venv() {  # venv NAME PACKAGE… — a venv with exactly these clients, reused when present
+  local dir="$venvs/$1"; shift
+  if [ ! -f "$dir/.done" ] || ! "$dir/bin/python" -c "import sys" 2>/dev/null; then
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    timeout 600 "$dir/bin/pip" install -q --disable-pip-version-check "$@"
+    touch "$dir/.done"
+  fi
+  echo "$dir/bin/python"
+}
+echo "==> clients from PyPI"
+otlp=$(venv otlp-proto opentelemetry-sdk opentelemetry-exporter-otlp-proto-http 'py_zipkin[protobuf]')
+otlpjson=$(venv otlp-json opentelemetry-sdk opentelemetry-exporter-otlp-json-http)
+zipkin=$(venv zipkin opentelemetry-sdk opentelemetry-exporter-zipkin-proto-http opentelemetry-exporter-zipkin-json)
+for python in "$otlp" "$otlpjson" "$zipkin"; do
+  "$python" -m pip list --disable-pip-version-check 2>/dev/null | grep -iE '^(opentelemetry-(sdk|exporter-(otlp|zipkin)[a-z-]*)|py-zipkin|protobuf) ' | sed 's/^/    /'
+done
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+echo "==> collector on $url"
+"$binary" collector --listen "127.0.0.1:$port" >"$work/collector.log" 2>&1 &
+collector_pid=$!
+for _ in $(seq 200); do
+  curl -fsS --max-time 1 "$url/health" >/dev/null 2>&1 && break
+  kill -0 "$collector_pid" 2>/dev/null || { cat "$work/collector.log"; echo "collector exited"; exit 1; }
+  sleep 0.1
+done
+curl -fsS --max-time 2 "$url/health" >/dev/null
+
+passed=0 failed=0
+check() {  # check LABEL PYTHON SENDER-ARGS… -- SERVICE [--v1-otel]
+  local label="$1" python="$2"; shift 2
+  local args=() service
+  while [ "$1" != "--" ]; do args+=("$1"); shift; done
+  shift; service="$1"; shift
+  local trace_id
+  if trace_id=$(timeout 60 "$python" "$here/${args[0]}" "${args[@]:1}" 2>"$work/sender.err") && [ -n "$trace_id" ] \
+     && timeout 30 "$python" "$here/check_trace.py" "$url" "$trace_id" "$service" "$@"; then
+    passed=$((passed + 1))
+  else
+    echo "FAIL $label"; cat "$work/sender.err"; failed=$((failed + 1))
+  fi
+}
+echo "==> real clients, each trace read back"
+check "OTLP/HTTP protobuf"       "$otlp"     send_otel.py otlp-proto "$url" -- interop-otlp-proto
+check "OTLP/HTTP protobuf gzip"  "$otlp"     send_otel.py otlp-proto "$url" gzip -- interop-otlp-proto
+check "OTLP/HTTP JSON"           "$otlpjson" send_otel.py otlp-json "$url" -- interop-otlp-json
+check "OTLP/HTTP JSON gzip"      "$otlpjson" send_otel.py otlp-json "$url" gzip -- interop-otlp-json
+check "Zipkin proto3 (OTel)"     "$zipkin"   send_otel.py zipkin-proto "$url" -- interop-zipkin-proto --no-remote
+check "Zipkin v2 JSON (OTel)"    "$zipkin"   send_otel.py zipkin-json "$url" -- interop-zipkin-json --no-remote
+check "Zipkin v1 JSON (OTel)"    "$zipkin"   send_otel.py zipkin-json-v1 "$url" -- interop-zipkin-json-v1 --v1-otel
+check "Zipkin v1 JSON (py_zipkin)"  "$otlp"  send_py_zipkin.py v1 "$url" -- interop-pyzipkin-v1
+check "Zipkin proto3 (py_zipkin)"   "$otlp"  send_py_zipkin.py proto3 "$url" -- interop-pyzipkin-proto3
+
+echo "==> malformed bodies: a 400 each, and the collector keeps serving"
+bad() {  # bad PATH CONTENT-TYPE BODY-PRINTF
+  local status
+  status=$(printf "$3" | curl -sS --max-time 5 -o "$work/answer" -w '%{http_code}' -X POST -H "Content-Type: $2" --data-binary @- "$url$1")
+  if [ "$status" = 400 ]; then
+    passed=$((passed + 1)); echo "ok   $1 ($2) malformed: 400 $(head -c 150 "$work/answer" | tr -c '[:print:]' '.')"
+  else
+    failed=$((failed + 1)); echo "FAIL $1 ($2) malformed: $status"
+  fi
+}
+bad /api/v2/spans application/x-protobuf '\x0a\x10\x0a'
+bad /api/v1/spans application/json '[{"traceId":"1"}]'
+bad /v1/traces application/x-protobuf '\x0a\x05\x0a'
+bad /v1/traces application/json '{"resourceSpans":'
+if curl -fsS --max-time 2 "$url/health" >/dev/null && kill -0 "$collector_pid"; then
+  passed=$((passed + 1)); echo "ok   collector still serving"
+else
+  failed=$((failed + 1)); echo "FAIL collector stopped"; cat "$work/collector.log"
+fi
+echo "interop: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
