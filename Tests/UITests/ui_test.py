@@ -140,6 +140,7 @@ def run(page, base, screenshots, checks):
         expect(results.first.locator("a.result")).to_have_attribute("data-trace-id", DROP_ALL_UPSTREAM)))
     c("says how many traces matched", lambda: expect(page.locator("#search-status")).to_have_text("1 trace"))
     c("the found trace is marked broken", lambda: expect(results.first.locator(".marker.broken")).to_be_visible())
+    c("the search page fits 1280 px", lambda: no_horizontal_scroll(page))
     shot(page, screenshots, "01-search")
 
     # ---- open the broken request's first trace from the list ----
@@ -200,6 +201,11 @@ def run(page, base, screenshots, checks):
         expect(brk).to_have_attribute("data-code", "missing-trace-headers")))
     c("draws every span of both fragments", lambda: expect(wf.locator(".row[role=treeitem]")).to_have_count(5))
     c("hangs the fragment below reviews-v2's SERVER span", lambda: order_ok(wf))
+    c("the request view fits 1280 px", lambda: no_horizontal_scroll(page))
+    wf.locator('.row[data-span-id="3000000000000001"][data-kind="CLIENT"]').click()
+    c("a span of the other fragment opens its detail in the request view", lambda: (
+        expect(page.locator("#request-detail")).to_be_visible(),
+        expect(page.locator('#request-detail tr[data-fact="trace context"] td')).to_contain_text("its sidecar started a new trace")))
     shot(page, screenshots, "04-request")
 
     # ---- the other traces ----
