@@ -28,7 +28,7 @@ struct IngestBody {
         case nil, "", "identity":
             break
         case "gzip", "x-gzip", "deflate":
-            let algorithm: CompressionAlgorithm = encoding == "deflate" ? .deflate() : .gzip()
+            let algorithm: CompressionAlgorithm = encoding == "deflate" ? Self.deflateAlgorithm(of: body) : .gzip()
             let name = encoding == "deflate" ? "deflate" : "gzip"
             // A gzip stream starts with 1f 8b; the inflater takes a short non-gzip body for an
             // unfinished stream and yields nothing, which would be read as an empty batch.
@@ -46,5 +46,14 @@ struct IngestBody {
             throw Rejection(status: .unsupportedMediaType, message: "Content-Encoding \(other) is not supported: use gzip, deflate or none")
         }
         return body.readableBytesView.withContiguousStorageIfAvailable { Array($0) } ?? Array(body.readableBytesView)
+    }
+
+    /// HTTP's `deflate` is the zlib format (RFC 9110, 8.4.1.2), which the OpenTelemetry
+    /// exporters send; some clients send raw deflate instead. A zlib stream starts with a
+    /// two-byte header whose method is 8 and whose value is a multiple of 31.
+    static func deflateAlgorithm(of body: ByteBuffer) -> CompressionAlgorithm {
+        let header = Array(body.readableBytesView.prefix(2))
+        let isZlib = header.count == 2 && header[0] & 0x0F == 8 && (UInt16(header[0]) << 8 | UInt16(header[1])) % 31 == 0
+        return isZlib ? .zlib() : .deflate()
     }
 }

@@ -10,11 +10,13 @@ import SpanStore
 public struct CollectorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "collector",
-        abstract: "Run the Zipkin-compatible collector: POST /api/v2/spans, the Zipkin v2 query API, verdicts and the web UI at /.",
+        abstract: "Run the Zipkin-compatible collector: span ingest (Zipkin v2 JSON and proto3, v1 JSON, OTLP/HTTP), the Zipkin v2 query API, verdicts and the web UI at /.",
         discussion: """
         Storage: 'memory' (bounded by --max-spans, oldest traces evicted first) or 'sqlite:PATH' \
         (one file, WAL, survives a restart). --retention drops traces older than a duration such \
-        as 30m, 24h or 7d.
+        as 30m, 24h or 7d. Ingest: POST /api/v2/spans (Zipkin v2 JSON, or zipkin.proto3 with \
+        Content-Type application/x-protobuf), POST /api/v1/spans (Zipkin v1 JSON), POST /v1/traces \
+        (OTLP/HTTP, protobuf or JSON); docs/INGEST.md.
         """
     )
 

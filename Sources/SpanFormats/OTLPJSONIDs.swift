@@ -41,19 +41,31 @@ enum OTLPJSONIDs {
             return decoded
         case bytes * 2 * 3 / 4:
             let hex = decoded.base64EncodedString()
-            guard hex.utf8.allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }) else {
-                throw Problem(message: "\(field) '\(hex)' is not \(bytes * 2) hex digits")
-            }
             var raw = Data(capacity: bytes)
-            var index = hex.utf8.startIndex
-            while index != hex.utf8.endIndex {
-                let next = hex.utf8.index(index, offsetBy: 2)
-                raw.append(UInt8(hex[index..<next], radix: 16)!)
-                index = next
+            var high: UInt8?
+            for character in hex.utf8 {
+                guard let digit = hexDigit(character) else {
+                    throw Problem(message: "\(field) '\(hex)' is not \(bytes * 2) hex digits")
+                }
+                if let first = high {
+                    raw.append(first << 4 | digit)
+                    high = nil
+                } else {
+                    high = digit
+                }
             }
             return raw
         default:
             throw Problem(message: "\(field) must be \(bytes * 2) hex digits")
+        }
+    }
+
+    private static func hexDigit(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 }

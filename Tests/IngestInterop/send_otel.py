@@ -1,6 +1,6 @@
 """Sends one trace with the OpenTelemetry Python SDK through one exporter, prints its trace id.
 
-    python send_otel.py EXPORTER COLLECTOR_URL [gzip]
+    python send_otel.py EXPORTER COLLECTOR_URL [gzip|deflate]
 
 EXPORTER: otlp-proto (opentelemetry-exporter-otlp-proto-http, POST /v1/traces protobuf),
 otlp-json (opentelemetry-exporter-otlp-json-http, POST /v1/traces JSON),
@@ -20,16 +20,18 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 kind, url = sys.argv[1], sys.argv[2].rstrip("/")
-gzip = len(sys.argv) > 3 and sys.argv[3] == "gzip"
+compression = sys.argv[3] if len(sys.argv) > 3 else "none"  # OTLP exporters only
 
 if kind == "otlp-proto":
     from opentelemetry.exporter.otlp.proto.http import Compression
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-    exporter = OTLPSpanExporter(endpoint=url + "/v1/traces", compression=Compression.Gzip if gzip else Compression.NoCompression)
+    exporter = OTLPSpanExporter(endpoint=url + "/v1/traces", compression={
+        "gzip": Compression.Gzip, "deflate": Compression.Deflate}.get(compression, Compression.NoCompression))
 elif kind == "otlp-json":
     from opentelemetry.exporter.otlp.json.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.exporter.otlp.common.http import Compression
-    exporter = OTLPSpanExporter(endpoint=url + "/v1/traces", compression=Compression.GZIP if gzip else Compression.NONE)
+    exporter = OTLPSpanExporter(endpoint=url + "/v1/traces", compression={
+        "gzip": Compression.GZIP, "deflate": Compression.DEFLATE}.get(compression, Compression.NONE))
 elif kind == "zipkin-proto":
     from opentelemetry.exporter.zipkin.proto.http import ZipkinExporter
     exporter = ZipkinExporter(endpoint=url + "/api/v2/spans")
