@@ -61,6 +61,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/onevcat/Rainbow.git", from: "4.2.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     ],
     targets: [
         // MARK: pure cores (no IO, no NIO)
@@ -132,6 +134,9 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // OTLP/gRPC (--otlp-grpc): the service on raw bytes, decoded by SpanFormats.
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             resources: [.copy("UI")]
         ),
@@ -249,7 +254,7 @@ let package = Package(
         .testTarget(name: "SpanFormatsTests", dependencies: ["SpanFormats", "Zipkin", "TraceContext", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "Zipkin"]),
         .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "TestSupport", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", "SpanFormats", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio")], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", "SpanFormats", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio"), .product(name: "GRPCCore", package: "grpc-swift-2")], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "TestSupport", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // The recorded backend answers are read from the source tree (RecordedTransport), not bundled.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin", "Lab", "LabModel"], exclude: ["Backends/Fixtures"]),

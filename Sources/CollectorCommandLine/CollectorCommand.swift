@@ -38,6 +38,9 @@ public struct CollectorCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("otlp-grpc"), help: "Also take OTLP/gRPC (TraceService/Export) on HOST:PORT, e.g. 127.0.0.1:4317; off unless given.")
+    var otlpGRPC: String?
+
     func makeConfiguration() throws(CollectorError) -> CollectorConfiguration {
         let address = try CollectorConfiguration.parseListen(listen)
         guard maxSpans >= 1 else { throw CollectorError(.invalidMaxSpans(maxSpans)) }
@@ -62,6 +65,13 @@ public struct CollectorCommand: AsyncParsableCommand {
             throw ValidationError("unknown --log-level '\(logLevel)'; use trace, debug, info, notice, warning, error or critical")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024, got \(maxBodyBytes)") }
+        if let otlpGRPC {
+            do {
+                _ = try CollectorConfiguration.parseListen(otlpGRPC)
+            } catch {
+                throw ValidationError("--otlp-grpc: \(error.description)")
+            }
+        }
     }
 
     public func run() async throws {
@@ -80,8 +90,33 @@ public struct CollectorCommand: AsyncParsableCommand {
             "listen": "\(configuration.host):\(configuration.port)", "storage": "\(configuration.storage)",
             "maxSpans": "\(configuration.maxSpans)", "retentionSeconds": "\(configuration.retentionSeconds.map(String.init) ?? "none")",
         ])
+        let grpcAddress = try otlpGRPC.map { (text: String) throws(CollectorError) in try CollectorConfiguration.parseListen(text) }
         do {
-            try await application.runService()
+            if let otlpGRPC, let grpcAddress {
+                let grpc = OTLPGRPCServer(host: grpcAddress.host, port: grpcAddress.port, store: store, logger: logger)
+                logger.info("OTLP/gRPC starting", metadata: ["listen": "\(otlpGRPC)"])
+                // Both listeners serve until the HTTP application stops (SIGTERM, SIGINT); the
+                // gRPC server failing (its address in use) stops the collector: the first task
+                // to throw ends the group, which cancels the other.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            try await grpc.run()
+                        } catch {
+                            throw CollectorStartError(message: "cannot serve OTLP/gRPC on \(otlpGRPC): \(error); stop what holds it or pass another --otlp-grpc")
+                        }
+                    }
+                    group.addTask {
+                        try await application.runService()
+                        grpc.stop()
+                    }
+                    while try await group.next() != nil {}
+                }
+            } else {
+                try await application.runService()
+            }
+        } catch let error as CollectorStartError {
+            throw error
         } catch {
             let text = "\(error)"
             if text.contains("in use") || text.contains("EADDRINUSE") {

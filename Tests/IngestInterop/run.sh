@@ -29,18 +29,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-venv() {  # venv NAME PACKAGE… — a venv with exactly these clients, reused when present
+venv() {  # venv NAME PACKAGE… — a venv with exactly these clients, reused when it has them
   local dir="$venvs/$1"; shift
-  if [ ! -f "$dir/.done" ] || ! "$dir/bin/python" -c "import sys" 2>/dev/null; then
+  # .done holds the package list it was made with: a changed list makes it again.
+  if [ "$(cat "$dir/.done" 2>/dev/null)" != "$*" ] || ! "$dir/bin/python" -c "import sys" 2>/dev/null; then
     rm -rf "$dir"
     python3 -m venv "$dir"
     timeout 600 "$dir/bin/pip" install -q --disable-pip-version-check "$@"
-    touch "$dir/.done"
+    echo "$*" >"$dir/.done"
   fi
   echo "$dir/bin/python"
 }
 echo "==> clients from PyPI"
-otlp=$(venv otlp-proto opentelemetry-sdk opentelemetry-exporter-otlp-proto-http 'py_zipkin[protobuf]')
+otlp=$(venv otlp-proto opentelemetry-sdk opentelemetry-exporter-otlp-proto-http opentelemetry-exporter-otlp-proto-grpc 'py_zipkin[protobuf]')
 otlpjson=$(venv otlp-json opentelemetry-sdk opentelemetry-exporter-otlp-json-http)
 zipkin=$(venv zipkin opentelemetry-sdk opentelemetry-exporter-zipkin-proto-http opentelemetry-exporter-zipkin-json)
 for python in "$otlp" "$otlpjson" "$zipkin"; do
@@ -48,9 +49,10 @@ for python in "$otlp" "$otlpjson" "$zipkin"; do
 done
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+grpc_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
-echo "==> collector on $url"
-"$binary" collector --listen "127.0.0.1:$port" >"$work/collector.log" 2>&1 &
+echo "==> collector on $url, OTLP/gRPC on 127.0.0.1:$grpc_port"
+"$binary" collector --listen "127.0.0.1:$port" --otlp-grpc "127.0.0.1:$grpc_port" >"$work/collector.log" 2>&1 &
 collector_pid=$!
 for _ in $(seq 200); do
   curl -fsS --max-time 1 "$url/health" >/dev/null 2>&1 && break
@@ -78,6 +80,7 @@ check "OTLP/HTTP protobuf"       "$otlp"     send_otel.py otlp-proto "$url" -- i
 check "OTLP/HTTP protobuf gzip"  "$otlp"     send_otel.py otlp-proto "$url" gzip -- interop-otlp-proto
 check "OTLP/HTTP JSON"           "$otlpjson" send_otel.py otlp-json "$url" -- interop-otlp-json
 check "OTLP/HTTP JSON gzip"      "$otlpjson" send_otel.py otlp-json "$url" gzip -- interop-otlp-json
+check "OTLP/gRPC"                "$otlp"     send_otel.py otlp-grpc "http://127.0.0.1:$grpc_port" -- interop-otlp-grpc
 check "OTLP/HTTP protobuf deflate" "$otlp"   send_otel.py otlp-proto "$url" deflate -- interop-otlp-proto
 check "OTLP/HTTP JSON deflate"   "$otlpjson" send_otel.py otlp-json "$url" deflate -- interop-otlp-json
 check "Zipkin proto3 (OTel)"     "$zipkin"   send_otel.py zipkin-proto "$url" -- interop-zipkin-proto --no-remote

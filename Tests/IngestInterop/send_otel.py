@@ -4,6 +4,8 @@
 
 EXPORTER: otlp-proto (opentelemetry-exporter-otlp-proto-http, POST /v1/traces protobuf),
 otlp-json (opentelemetry-exporter-otlp-json-http, POST /v1/traces JSON),
+otlp-grpc (opentelemetry-exporter-otlp-proto-grpc, TraceService/Export; COLLECTOR_URL is then
+http://HOST:GRPC_PORT),
 zipkin-proto (opentelemetry-exporter-zipkin-proto-http, POST /api/v2/spans proto3),
 zipkin-json (opentelemetry-exporter-zipkin-json, POST /api/v2/spans JSON),
 zipkin-json-v1 (the same exporter in its v1 mode, POST /api/v1/spans).
@@ -27,6 +29,9 @@ if kind == "otlp-proto":
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     exporter = OTLPSpanExporter(endpoint=url + "/v1/traces", compression={
         "gzip": Compression.Gzip, "deflate": Compression.Deflate}.get(compression, Compression.NoCompression))
+elif kind == "otlp-grpc":
+    from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    exporter = OTLPSpanExporter(endpoint=url, insecure=True, timeout=10)
 elif kind == "otlp-json":
     from opentelemetry.exporter.otlp.json.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.exporter.otlp.common.http import Compression
