@@ -55,7 +55,7 @@ struct KubernetesTopologyTests {
             #expect(containers.map { $0.string("name") } == ["app", "tracelab-proxy"])
             guard containers.count == 2, let app = plan.app(of: sidecar.instance) else { continue }
             #expect(containers[0].strings("command") == [sidecar.instance.service.rawValue])
-            #expect(containers[0].strings("args") == ComposeLab.appArguments(app))
+            #expect(resolved(containers[0].strings("args"), env: containers[0].list("env")) == ComposeLab.appArguments(app, zipkinURL: zipkin))
             #expect(containers[1].strings("command") == ["tracelab-proxy"])
             #expect(resolved(containers[1].strings("args"), env: containers[1].list("env")) == ComposeLab.proxyArguments(sidecar, zipkinURL: zipkin))
         }

@@ -223,8 +223,11 @@ def compose_file(all_instances):
         services[f"{instance.node}-app"] = {
             "image": IMAGE,
             "network_mode": f"service:{instance.node}",
+            # --zipkin without --app-spans: `tracelab run` switches app spans on for the
+            # app-span lesson (POST /admin/app-spans), which needs somewhere to send them.
             "command": [instance.service, "--listen", f"127.0.0.1:{instance.app}",
-                        "--proxy", f"127.0.0.1:{instance.outbound}", "--version", instance.version],
+                        "--proxy", f"127.0.0.1:{instance.outbound}", "--version", instance.version,
+                        "--zipkin", "${ZIPKIN_URL:-" + ZIPKIN_DEFAULT + "}"],
             "depends_on": {instance.node: {"condition": "service_started"}},
             "restart": "unless-stopped",
         }
@@ -486,8 +489,10 @@ def k8s_resources(all_instances):
         app = {
             "name": "app", "image": "tracelab:latest", "imagePullPolicy": "IfNotPresent",
             "command": [instance.service],
+            # --zipkin: app spans can be switched on at run time (POST /admin/app-spans).
             "args": ["--listen", f"127.0.0.1:{instance.app}", "--proxy", f"127.0.0.1:{instance.outbound}",
-                     "--version", instance.version],
+                     "--version", instance.version, "--zipkin", "$(ZIPKIN_URL)"],
+            "env": [{"name": "ZIPKIN_URL", "valueFrom": {"configMapKeyRef": {"name": "tracelab-config", "key": "zipkin-url"}}}],
             # The app listens on the pod's loopback only (its sidecar is its one door), so the
             # kubelet probes it from inside the container.
             # The image has no curl: tracelab-healthcheck (bash on /dev/tcp). An exec probe costs

@@ -62,9 +62,10 @@ public enum ComposeLab {
         return Array(LaunchArguments.proxy(bound, zipkinURL: zipkinURL, sampling: sampling).dropFirst())
     }
 
-    /// The service executable's flags in the app container (`reviews --listen … --proxy … --version v2`).
-    public static func appArguments(_ app: AppPlan) -> [String] {
-        Array(LaunchArguments.service(app, zipkinURL: nil).dropFirst(2))
+    /// The service executable's flags in the app container (`reviews --listen … --proxy …
+    /// --version v2 --zipkin URL`): the collector's URL so app spans can be switched on at run time.
+    public static func appArguments(_ app: AppPlan, zipkinURL: String = ComposeLab.zipkinURL) -> [String] {
+        Array(LaunchArguments.service(app, zipkinURL: zipkinURL).dropFirst(2))
     }
 
     /// `tracelab-collector`'s flags in its container.
