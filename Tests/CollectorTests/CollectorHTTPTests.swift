@@ -16,10 +16,7 @@ struct CollectorHTTPTests {
     func withCollector(
         maxBodyBytes: Int = 1 << 20, _ body: @Sendable (any TestClientProtocol, any SpanStorage) async throws -> Void
     ) async throws {
-        let store = MemorySpanStore()
-        let configuration = CollectorConfiguration(port: 0, maxBodyBytes: maxBodyBytes)
-        let app = buildCollectorApplication(configuration: configuration, store: store, logger: Self.logger)
-        try await app.test(.router) { client in try await body(client, store) }
+        try await TestCollector.run(maxBodyBytes: maxBodyBytes, logger: Self.logger, body)
     }
 
     func json(_ response: TestResponse) throws -> Any {
