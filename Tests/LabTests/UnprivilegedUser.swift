@@ -66,11 +66,7 @@ enum UnprivilegedUser {
     /// status (0 only for a clean exit) and its output. The lab's own launcher is used, not a
     /// pipe: a detached lab's processes would hold a pipe open.
     static func run(_ command: [String], in directory: String, timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
-        let log = (directory as NSString).appendingPathComponent("cli-\(UUID().uuidString).out")
-        let drop = testsRunAsRoot ? [setpriv!, "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--"] : []
-        let script = "cd \"$1\" && shift && exec \"$@\""
-        let arguments = ["-c", script, "sh", directory] + drop + ["/usr/bin/env", "HOME=\(directory)"] + command
-        let pid = try ProcessLauncher.spawn(executable: "/bin/sh", arguments: arguments, logPath: log)
+        let (pid, log) = try start(command, in: directory)
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
             if case .exited(let how) = ProcessControl.status(of: pid) {
