@@ -71,9 +71,6 @@ public final class ProxyRuntime: Sendable {
 
     public var settings: ProxySettings { liveBox.withLock { $0.settings } }
 
-    /// Reads and writes the formats of `--propagation`, or of the last `PUT /config/propagation`.
-    public var decider: TraceDecider { liveBox.withLock { $0.decider } }
-
     /// Applies a route update (creating the route if needed); returns the new settings.
     public func updateRoute(_ service: String, _ update: RouteUpdate) throws(ProxyConfigurationError) -> ProxySettings {
         try ServiceName.validate(service)
