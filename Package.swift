@@ -47,6 +47,13 @@ let package = Package(
         // For the libFuzzer targets in Fuzz/ (a package of their own, built with -sanitize=fuzzer).
         .library(name: "FuzzProperties", targets: ["FuzzProperties"]),
     ],
+    traits: [
+        // On by default (`tracelab up` listens on 4317). Off (`swift build --disable-default-traits`)
+        // leaves grpc-swift's NIO transport out, and with it swift-crypto's and
+        // swift-certificates' compile; the collector then takes OTLP over HTTP only.
+        .trait(name: "OTLPGRPC", description: "The collector's OTLP/gRPC listener (--otlp-grpc), with grpc-swift 2"),
+        .default(enabledTraits: ["OTLPGRPC"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -76,8 +83,20 @@ let package = Package(
             ]
         ),
         .target(name: "Zipkin", dependencies: ["TraceContext"]),
+        // A swift-distributed-tracing Tracer that reports ZipkinSpans (the services' app spans).
+        .target(
+            name: "AppTracing",
+            dependencies: [
+                "TraceContext", "TraceContextInstrument", "Zipkin",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+            ]
+        ),
         .target(name: "TraceAnalysis", dependencies: ["Zipkin"]),
         .target(name: "LabModel", dependencies: ["TraceContext"]),
+        // `check-propagation`'s cases, the classification of what an app sent on, verdicts, reports.
+        .target(name: "PropagationCheck", dependencies: ["TraceContext"]),
         .target(name: "ScenarioModel", dependencies: ["Zipkin", "LabModel", .product(name: "Yams", package: "Yams")]),
         // Every span format the collector takes besides Zipkin v2 JSON (Zipkin proto3, Zipkin v1
         // JSON, OTLP protobuf and JSON), decoded and mapped to `ZipkinSpan`. The generated
@@ -129,21 +148,24 @@ let package = Package(
         .target(
             name: "Collector",
             dependencies: [
-                "Zipkin", "SpanStore", "TraceAnalysis", "SpanFormats",
+                // ScenarioModel: the course page reads the lesson files and `tracelab run`'s results.
+                "Zipkin", "SpanStore", "TraceAnalysis", "SpanFormats", "ScenarioModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 // OTLP/gRPC (--otlp-grpc): the service on raw bytes, decoded by SpanFormats.
-                .product(name: "GRPCCore", package: "grpc-swift-2"),
-                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["OTLPGRPC"])),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport", condition: .when(traits: ["OTLPGRPC"])),
             ],
             resources: [.copy("UI")]
         ),
         .target(
             name: "LabServices",
             dependencies: [
-                "TraceContext", "Zipkin", "ZipkinHTTPReporter", "LabModel",
+                "TraceContext", "Zipkin", "ZipkinHTTPReporter", "LabModel", "AppTracing", "TraceContextInstrument", "SpanFormats",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -183,7 +205,7 @@ let package = Package(
         .target(
             name: "FuzzProperties",
             dependencies: [
-                "TraceContext", "Zipkin", "ScenarioModel", "ProxyCore",
+                "TraceContext", "Zipkin", "ScenarioModel", "ProxyCore", "SpanFormats",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
@@ -228,7 +250,13 @@ let package = Package(
             dependencies: [
                 "TraceContext", "Zipkin", "TraceAnalysis", "Proxy", "Collector", "LabServices", "Lab", "LabModel",
                 "Scenario", "ScenarioModel", "TraceLabBench", "PacedLoad", "ProxyCommandLine", "ServiceCommandLine", "CollectorCommandLine", "StandardErrorLogging",
+                // SpanFormats: `bench collector` posts the same spans as OTLP protobuf.
+                "SpanFormats",
+                "PropagationCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // check-propagation's capture server (the app's outbound listener).
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -248,13 +276,16 @@ let package = Package(
         // Helpers several test targets share (raw-socket requests no HTTP client would send).
         .target(name: "TestSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/Support"),
         .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "TraceContextInstrument"]),
+        .testTarget(name: "AppTracingTests", dependencies: ["AppTracing", "TraceContext", "TraceContextInstrument", "Zipkin", .product(name: "Tracing", package: "swift-distributed-tracing")]),
         .testTarget(name: "TraceLabBenchTests", dependencies: ["TraceLabBench"]),
+        .testTarget(name: "PropagationCheckTests", dependencies: ["PropagationCheck", "TraceContext", "LabModel"]),
         .testTarget(name: "PacedLoadTests", dependencies: ["PacedLoad", "TestSupport", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")]),
         .testTarget(name: "ZipkinTests", dependencies: ["Zipkin"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SpanFormatsTests", dependencies: ["SpanFormats", "Zipkin", "TraceContext", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis", "Zipkin"]),
-        .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "TestSupport", "Zipkin", "TraceContext", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
-        .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", "SpanFormats", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio"), .product(name: "GRPCCore", package: "grpc-swift-2")], resources: [.copy("Fixtures")]),
+        // Collector: the sidecar's reporters are checked against the real collector (proto3 ingest, query API).
+        .testTarget(name: "ProxyTests", dependencies: ["ProxyCore", "Proxy", "TestSupport", "Zipkin", "TraceContext", "ZipkinHTTPReporter", "Collector", "SpanStore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "CollectorTests", dependencies: ["Collector", "SpanStore", "Zipkin", "SpanFormats", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "CompressNIO", package: "compress-nio"), .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["OTLPGRPC"]))], resources: [.copy("Fixtures")]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "LabModel", "LabServices", "TestSupport", "Zipkin", "TraceContext", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // The recorded backend answers are read from the source tree (RecordedTransport), not bundled.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioModel", "TraceAnalysis", "Zipkin", "Lab", "LabModel"], exclude: ["Backends/Fixtures"]),

@@ -14,5 +14,9 @@ let package = Package(
         .executableTarget(name: "FuzzZipkinJSON", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
         .executableTarget(name: "FuzzScenarioYAML", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
         .executableTarget(name: "FuzzRequestHead", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
+        .executableTarget(name: "FuzzZipkinProto3", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
+        .executableTarget(name: "FuzzZipkinV1JSON", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
+        .executableTarget(name: "FuzzOTLPProtobuf", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
+        .executableTarget(name: "FuzzOTLPJSON", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
     ]
 )

@@ -6,12 +6,19 @@
 #
 #   bash Fuzz/run.sh [SECONDS_PER_TARGET (60)] [TARGET…]
 #   targets: FuzzTraceHeaders FuzzZipkinJSON FuzzScenarioYAML FuzzRequestHead
+#            FuzzZipkinProto3 FuzzZipkinV1JSON FuzzOTLPProtobuf FuzzOTLPJSON
+#
+# libFuzzer runs on one core, so targets run FUZZ_JOBS at a time (default: the number of
+# cores): eight targets at 60 s take 4 minutes on CI's two cores, each target still getting a
+# core for its whole time.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzTraceHeaders FuzzZipkinJSON FuzzScenarioYAML FuzzRequestHead)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzTraceHeaders FuzzZipkinJSON FuzzScenarioYAML FuzzRequestHead
+  FuzzZipkinProto3 FuzzZipkinV1JSON FuzzOTLPProtobuf FuzzOTLPJSON)
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 
 flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --scratch-path ../.build-fuzz)
 echo "==> building the fuzz targets (release, libFuzzer + AddressSanitizer)"
@@ -20,29 +27,50 @@ bin=$(swift build "${flags[@]}" --show-bin-path)
 
 seeds() {
   case "$1" in
-    FuzzTraceHeaders) echo Corpus/FuzzTraceHeaders ;;
     FuzzZipkinJSON) echo ../Tests/ZipkinTests/Fixtures ;;
     FuzzScenarioYAML) echo ../scenarios ;;
-    FuzzRequestHead) echo Corpus/FuzzRequestHead ;;
+    *) echo "Corpus/$1" ;;
   esac
 }
 
-mkdir -p crashes
-failed=()
-for target in "${targets[@]}"; do
-  work="../.build-fuzz/corpus/$target"
+# One target for `seconds`; its log goes to .build-fuzz/<target>.log, its exit status to .rc.
+fuzz() {
+  local target=$1 work="../.build-fuzz/corpus/$1"
   # Regressions/<target> may not exist in a fresh clone (git keeps no empty folders), and
   # libFuzzer stops on a corpus folder that is missing.
   mkdir -p "$work" "Regressions/$target"
-  echo "==> $target for ${seconds}s"
+  local status=0
   # shellcheck disable=SC2046
-  if "$bin/$target" "$work" $(seeds "$target") Regressions/"$target" \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-      -artifact_prefix="crashes/$target-" -print_final_stats=1 > "../.build-fuzz/$target.log" 2>&1; then
-    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)" "../.build-fuzz/$target.log" | sed 's/^/    /' || true
+  "$bin/$target" "$work" $(seeds "$target") Regressions/"$target" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -artifact_prefix="crashes/$target-" -print_final_stats=1 > "../.build-fuzz/$target.log" 2>&1 || status=$?
+  echo "$status" > "../.build-fuzz/$target.rc"
+}
+
+mkdir -p crashes
+echo "==> ${targets[*]}: ${seconds}s each, $jobs at a time"
+running=0
+for target in "${targets[@]}"; do
+  rm -f "../.build-fuzz/$target.rc"
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz "$target" &
+  running=$((running + 1))
+done
+wait
+
+failed=()
+for target in "${targets[@]}"; do
+  log="../.build-fuzz/$target.log"
+  if [ "$(cat "../.build-fuzz/$target.rc" 2>/dev/null)" = 0 ]; then
+    echo "==> $target: no findings"
+    grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+[[:space:]]+DONE)" "$log" | sed 's/^/    /' || true
   else
     failed+=("$target")
-    grep -E "Fatal error|ERROR: AddressSanitizer|ERROR: libFuzzer|Test unit written|No such file|exiting" "../.build-fuzz/$target.log" | head -5 | sed 's/^/    /' || true
+    echo "==> $target: FAILED"
+    grep -E "Fatal error|ERROR: AddressSanitizer|ERROR: libFuzzer|Test unit written|No such file|exiting" "$log" | head -5 | sed 's/^/    /' || true
   fi
 done
 

@@ -1,3 +1,5 @@
+// The OTLPGRPC package trait (on by default) builds the OTLP/gRPC listener.
+#if OTLPGRPC
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Logging
@@ -25,3 +27,4 @@ public struct OTLPGRPCServer: Sendable {
         server.beginGracefulShutdown()
     }
 }
+#endif

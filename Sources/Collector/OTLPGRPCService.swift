@@ -1,3 +1,5 @@
+// The OTLPGRPC package trait (on by default) builds the OTLP/gRPC listener.
+#if OTLPGRPC
 import GRPCCore
 import Logging
 import SpanFormats
@@ -56,3 +58,4 @@ struct RawBytesCoding: MessageSerializer, MessageDeserializer {
         serializedMessageBytes.withUnsafeBytes { Array($0) }
     }
 }
+#endif

@@ -1,6 +1,7 @@
 import StandardErrorLogging
 import ArgumentParser
 import Collector
+import Foundation
 import Hummingbird
 import Logging
 import SpanStore
@@ -38,6 +39,12 @@ public struct CollectorCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("course-dir"), help: "The workshop's scenarios directory; the UI's course page lists its lessons (GET /api/tracelab/course).")
+    var courseDirectory: String?
+
+    @Option(name: .customLong("course-results"), help: "The results `tracelab run` saves (.tracelab/runs/last.json); the course page shows each lesson's last result. A missing file means nothing ran yet.")
+    var courseResults: String?
+
     @Option(name: .customLong("otlp-grpc"), help: "Also take OTLP/gRPC (TraceService/Export) on HOST:PORT, e.g. 127.0.0.1:4317; off unless given.")
     var otlpGRPC: String?
 
@@ -49,7 +56,9 @@ public struct CollectorCommand: AsyncParsableCommand {
             storage: try CollectorConfiguration.Storage(parsing: storage),
             maxSpans: maxSpans,
             retentionSeconds: try retention.map { (text: String) throws(CollectorError) in try CollectorConfiguration.parseDuration(text) },
-            maxBodyBytes: maxBodyBytes
+            maxBodyBytes: maxBodyBytes,
+            courseDirectory: courseDirectory,
+            courseResults: courseResults
         )
     }
 
@@ -65,12 +74,22 @@ public struct CollectorCommand: AsyncParsableCommand {
             throw ValidationError("unknown --log-level '\(logLevel)'; use trace, debug, info, notice, warning, error or critical")
         }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024, got \(maxBodyBytes)") }
+        if let courseDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: courseDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--course-dir \(courseDirectory) is not a directory; give the scenarios directory, e.g. --course-dir scenarios")
+            }
+        }
         if let otlpGRPC {
+            #if OTLPGRPC
             do {
                 _ = try CollectorConfiguration.parseListen(otlpGRPC)
             } catch {
                 throw ValidationError("--otlp-grpc: \(error.description)")
             }
+            #else
+            throw ValidationError("--otlp-grpc \(otlpGRPC): this tracelab was built without OTLP/gRPC (the OTLPGRPC package trait, on by default); send OTLP over HTTP to /v1/traces, or rebuild with default traits")
+            #endif
         }
     }
 
@@ -90,8 +109,9 @@ public struct CollectorCommand: AsyncParsableCommand {
             "listen": "\(configuration.host):\(configuration.port)", "storage": "\(configuration.storage)",
             "maxSpans": "\(configuration.maxSpans)", "retentionSeconds": "\(configuration.retentionSeconds.map(String.init) ?? "none")",
         ])
-        let grpcAddress = try otlpGRPC.map { (text: String) throws(CollectorError) in try CollectorConfiguration.parseListen(text) }
         do {
+            #if OTLPGRPC
+            let grpcAddress = try otlpGRPC.map { (text: String) throws(CollectorError) in try CollectorConfiguration.parseListen(text) }
             if let otlpGRPC, let grpcAddress {
                 let grpc = OTLPGRPCServer(host: grpcAddress.host, port: grpcAddress.port, store: store, logger: logger)
                 logger.info("OTLP/gRPC starting", metadata: ["listen": "\(otlpGRPC)"])
@@ -115,6 +135,9 @@ public struct CollectorCommand: AsyncParsableCommand {
             } else {
                 try await application.runService()
             }
+            #else
+            try await application.runService()
+            #endif
         } catch let error as CollectorStartError {
             throw error
         } catch {

@@ -4,6 +4,7 @@ import LabModel
 import Logging
 import NIOCore
 import ServiceLifecycle
+import SpanFormats
 import Zipkin
 import ZipkinHTTPReporter
 
@@ -12,8 +13,9 @@ import ZipkinHTTPReporter
 ///
 /// - Parameters:
 ///   - httpClient: for outgoing calls and span reports; owned by the caller.
-///   - reporter: where app spans go; nil builds an `HTTPSpanReporter` to `zipkinURL`, when
-///     there is one, that runs (and flushes on shutdown) as a service of the application.
+///   - reporter: where app spans go; nil builds an `HTTPSpanReporter` to `appSpansURL` (Zipkin
+///     JSON, or OTLP protobuf with `--app-spans-protocol otlp`), when there is one, that runs
+///     (and flushes on shutdown) as a service of the application.
 ///     With a reporter, app spans can be switched on at run time (`POST /admin/app-spans`).
 ///   - onServerRunning: called with the listening channel (tests read the port 0 choice).
 public func buildServiceApplication(
@@ -32,8 +34,9 @@ public func buildServiceApplication(
     var spanReporter: (any SpanReporter)?
     if let reporter {
         spanReporter = reporter
-    } else if let zipkinURL = configuration.zipkinURL, !zipkinURL.isEmpty {
-        let httpReporter = HTTPSpanReporter(endpoint: zipkinURL, httpClient: httpClient, logger: logger)
+    } else if let url = configuration.appSpansURL {
+        let encoder: any SpanBatchEncoder = configuration.appSpansProtocol == .otlp ? OTLPExportEncoder() : ZipkinEncoding.json
+        let httpReporter = HTTPSpanReporter(endpoint: url, encoder: encoder, httpClient: httpClient, logger: logger)
         services.append(httpReporter)
         spanReporter = httpReporter
     }

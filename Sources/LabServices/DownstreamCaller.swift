@@ -38,7 +38,7 @@ struct DownstreamCaller: Sendable {
     }
 
     func get(_ callee: ServiceName, path: String, for trace: AppTracer.HandlerTrace) async -> DownstreamResult {
-        var call = tracer.beginCall(from: trace)
+        var call = tracer.beginCall("call \(callee.rawValue)", from: trace)
         var generator = SystemRandomNumberGenerator()
         call.headers = propagation.current.apply(to: call.headers, using: &generator)
 

@@ -4,7 +4,7 @@ import LabModel
 public struct LabServiceError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Reason: Hashable, Sendable {
         case unknownVersion(service: ServiceName, version: String)
-        case appSpansWithoutZipkin(service: ServiceName)
+        case appSpansWithoutEndpoint(service: ServiceName, protocol: AppSpansProtocol)
         case invalidProductID(String)
         case invalidAdminBody(String)
     }
@@ -19,8 +19,10 @@ public struct LabServiceError: Error, Hashable, Sendable, CustomStringConvertibl
         switch reason {
         case .unknownVersion(let service, let version):
             "\(service) has no version '\(version)'; use \(service.versions.joined(separator: ", "))"
-        case .appSpansWithoutZipkin(let service):
+        case .appSpansWithoutEndpoint(let service, .zipkin):
             "\(service): --app-spans needs --zipkin URL (e.g. http://127.0.0.1:9411/api/v2/spans)"
+        case .appSpansWithoutEndpoint(let service, .otlp):
+            "\(service): --app-spans with --app-spans-protocol otlp needs --otlp URL (e.g. http://127.0.0.1:9411/v1/traces)"
         case .invalidProductID(let text):
             "product id '\(text)' is not a number; request e.g. /details/0"
         case .invalidAdminBody(let detail):

@@ -11,8 +11,12 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var propagation: PropagationMode
     /// Report app spans (handler and outgoing calls) next to the sidecar's.
     public var appSpans: Bool
-    /// Where app spans go (`http://127.0.0.1:9411/api/v2/spans`); required with `appSpans`.
+    /// Where app spans go with the Zipkin protocol (`http://127.0.0.1:9411/api/v2/spans`).
     public var zipkinURL: String?
+    /// How app spans are exported; the endpoint for it is required with `appSpans`.
+    public var appSpansProtocol: AppSpansProtocol
+    /// Where app spans go with OTLP (`http://127.0.0.1:9411/v1/traces`).
+    public var otlpURL: String?
     /// How long an outgoing call may take before the caller degrades (a lesson's 2 s fault
     /// delay must fit, a hung peer must not hang the page).
     public var callTimeout: Duration
@@ -26,8 +30,11 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public init(
         service: ServiceName, version: String = "v1", listen: HostPort, proxy: HostPort,
         propagation: PropagationMode = .forwardAll, appSpans: Bool = false, zipkinURL: String? = nil,
-        callTimeout: Duration = .seconds(10), clockOffsetMicroseconds: Int64 = 0, directRoutes: [ServiceName: [HostPort]] = [:]
+        callTimeout: Duration = .seconds(10), clockOffsetMicroseconds: Int64 = 0, directRoutes: [ServiceName: [HostPort]] = [:],
+        appSpansProtocol: AppSpansProtocol = .zipkin, otlpURL: String? = nil
     ) {
+        self.appSpansProtocol = appSpansProtocol
+        self.otlpURL = otlpURL
         self.service = service
         self.version = version
         self.listen = listen
@@ -42,13 +49,19 @@ public struct ServiceConfiguration: Sendable, Hashable {
 
     public var instance: ServiceInstance { ServiceInstance(service: service, version: version) }
 
+    /// Where app spans are posted with the chosen protocol; nil when not given.
+    public var appSpansURL: String? {
+        let url = appSpansProtocol == .otlp ? otlpURL : zipkinURL
+        return (url ?? "").isEmpty ? nil : url
+    }
+
     /// Throws when the version does not exist for the service or app spans have no endpoint.
     public func validate() throws(LabServiceError) {
         guard service.versions.contains(version) else {
             throw LabServiceError(.unknownVersion(service: service, version: version))
         }
-        if appSpans && (zipkinURL ?? "").isEmpty {
-            throw LabServiceError(.appSpansWithoutZipkin(service: service))
+        if appSpans && appSpansURL == nil {
+            throw LabServiceError(.appSpansWithoutEndpoint(service: service, protocol: appSpansProtocol))
         }
     }
 }

@@ -13,7 +13,7 @@ extension ServiceRuntime {
                 let view = await productView(id: BookCatalog.product.id, trace: trace)
                 let html = ProductPageRenderer.render(
                     view, requestID: trace.forwardable[TraceHeaders.requestID],
-                    traceID: (trace.span ?? trace.incoming)?.traceID.hex
+                    traceID: (trace.span?.spanContext ?? trace.incoming)?.traceID.hex
                 )
                 return ServiceRuntime.text(html, contentType: "text/html; charset=utf-8")
             }

@@ -19,7 +19,7 @@ extension ServiceRuntime {
                     }
                 }
                 let requestID = trace.forwardable[TraceHeaders.requestID] ?? "none"
-                let traceID = (trace.span ?? trace.incoming)?.traceID.hex ?? "none"
+                let traceID = (trace.span?.spanContext ?? trace.incoming)?.traceID.hex ?? "none"
                 lines.append("\(instance.nodeID): hello (x-request-id \(requestID), trace \(traceID))")
                 return ServiceRuntime.text(lines.joined(separator: "\n") + "\n")
             }

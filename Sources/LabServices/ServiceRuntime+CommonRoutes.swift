@@ -43,7 +43,7 @@ extension ServiceRuntime {
         }
         router.get("/admin/app-spans") { _, context in
             guard context.isLoopbackPeer else { return ServiceRuntime.forbidden(context) }
-            return ServiceRuntime.json(AppSpansBody(enabled: appSpans.isOn && tracer.reporter != nil))
+            return ServiceRuntime.json(AppSpansBody(enabled: appSpans.isOn && tracer.tracer != nil))
         }
         router.post("/admin/app-spans") { request, context in
             guard context.isLoopbackPeer else { return ServiceRuntime.forbidden(context) }
@@ -51,8 +51,8 @@ extension ServiceRuntime {
             guard let parsed = ServiceRuntime.decode(AppSpansBody.self, from: body) else {
                 return ServiceRuntime.error(LabServiceError(.invalidAdminBody("body is not {\"enabled\":true} or {\"enabled\":false}")).description, status: .badRequest)
             }
-            if parsed.enabled, tracer.reporter == nil {
-                return ServiceRuntime.error(LabServiceError(.appSpansWithoutZipkin(service: instance.service)).description, status: .conflict)
+            if parsed.enabled, tracer.tracer == nil {
+                return ServiceRuntime.error(LabServiceError(.appSpansWithoutEndpoint(service: instance.service, protocol: configuration.appSpansProtocol)).description, status: .conflict)
             }
             appSpans.set(parsed.enabled)
             logger.notice("app spans switched", metadata: ["enabled": "\(parsed.enabled)"])

@@ -10,7 +10,8 @@ import Zipkin
 import ZipkinHTTPReporter
 
 /// The tracing sidecar: inbound, outbound and admin listeners on one event loop group,
-/// spans sent by an ``HTTPSpanReporter`` (or an injected reporter).
+/// spans sent by an ``HTTPSpanReporter`` (or an injected reporter) and, with `spanLog` set,
+/// appended to a file by a ``SpanLogReporter``.
 ///
 /// A swift-service-lifecycle `Service`: `run()` serves until graceful shutdown (SIGTERM in
 /// `tracelab proxy`), then stops accepting, lets in-flight requests finish (bounded by
@@ -24,6 +25,7 @@ public final class ProxyServer: Service, Sendable {
     private let reporterGroup: MultiThreadedEventLoopGroup?
     private let httpClient: HTTPClient?
     private let httpReporter: HTTPSpanReporter?
+    private let spanLog: SpanLogReporter?
     private let loopContexts: [ObjectIdentifier: ProxyLoopContext]
 
     private struct State {
@@ -37,7 +39,7 @@ public final class ProxyServer: Service, Sendable {
     private let shutdownContinuation: AsyncStream<Void>.Continuation
 
     /// - Parameter spanReporter: replaces the HTTP reporter (tests); nil reports to
-    ///   `settings.zipkin` when set, else discards spans.
+    ///   `settings.zipkin` when set, else discards spans. `settings.spanLog` applies either way.
     public init(configuration: ProxyConfiguration, logger: Logger, spanReporter: (any SpanReporter)? = nil) {
         self.configuration = configuration
         var logger = logger
@@ -46,8 +48,8 @@ public final class ProxyServer: Service, Sendable {
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
 
-        let reporter: any SpanReporter
-        var counters: (@Sendable () -> ProxyRuntime.ReporterCounters)?
+        var reporter: any SpanReporter
+        var httpStatistics: (@Sendable () -> HTTPSpanReporterStatistics)?
         if let spanReporter {
             reporter = spanReporter
             self.reporterGroup = nil
@@ -63,12 +65,11 @@ public final class ProxyServer: Service, Sendable {
             clientConfiguration.connectionPool.retryConnectionEstablishment = false
             clientConfiguration.timeout.connect = .seconds(1)
             let client = HTTPClient(eventLoopGroup: reporterGroup, configuration: clientConfiguration)
-            let httpReporter = HTTPSpanReporter(endpoint: zipkin, configuration: configuration.reporter, httpClient: client, logger: logger)
+            var reporterConfiguration = configuration.reporter
+            reporterConfiguration.encoding = configuration.settings.zipkinEncoding
+            let httpReporter = HTTPSpanReporter(endpoint: zipkin, configuration: reporterConfiguration, httpClient: client, logger: logger)
             reporter = httpReporter
-            counters = {
-                let stats = httpReporter.statistics
-                return .init(reported: stats.reported, dropped: stats.dropped, queued: stats.queued, failedBatches: stats.failedBatches)
-            }
+            httpStatistics = { httpReporter.statistics }
             self.reporterGroup = reporterGroup
             self.httpClient = client
             self.httpReporter = httpReporter
@@ -77,6 +78,26 @@ public final class ProxyServer: Service, Sendable {
             self.reporterGroup = nil
             self.httpClient = nil
             self.httpReporter = nil
+        }
+        var logStatistics: (@Sendable () -> SpanLogStatistics)?
+        if let path = configuration.settings.spanLog {
+            let spanLog = SpanLogReporter(path: path, configuration: configuration.reporter, logger: logger)
+            reporter = reporter is DiscardingSpanReporter ? spanLog : FanOutSpanReporter([reporter, spanLog])
+            logStatistics = { spanLog.statistics }
+            self.spanLog = spanLog
+        } else {
+            self.spanLog = nil
+        }
+        var counters: (@Sendable () -> ProxyRuntime.ReporterCounters)?
+        if httpStatistics != nil || logStatistics != nil {
+            counters = { [httpStatistics, logStatistics] in
+                let http = httpStatistics?() ?? .init()
+                let log = logStatistics?() ?? .init()
+                return .init(
+                    reported: http.reported, dropped: http.dropped, queued: http.queued, failedBatches: http.failedBatches,
+                    logWritten: log.written, logDropped: log.dropped, logQueued: log.queued, logWriteErrors: log.writeErrors
+                )
+            }
         }
         self.runtime = ProxyRuntime(
             settings: configuration.settings, reporter: reporter, reporterStatistics: counters,
@@ -104,11 +125,20 @@ public final class ProxyServer: Service, Sendable {
         (self.shutdownSignal, self.shutdownContinuation) = AsyncStream<Void>.makeStream()
     }
 
+    /// Outside `start`: Swift 6.3's optimizer crashes (signal 11, splitting the coroutine of
+    /// `start`) on a typed-throws call through an optional inside that async function.
+    private func openSpanLog() throws {
+        guard let spanLog else { return }
+        try spanLog.open()
+    }
+
     /// Binds the listeners (idempotent) and returns their addresses; `/ready` answers 200 after.
     @discardableResult
     public func start() async throws -> ProxyAddresses {
         if let addresses = state.withLock({ $0.addresses }) { return addresses }
         let settings = configuration.settings
+        // Before binding: a span log this user cannot write fails the start, naming the file.
+        try openSpanLog()
         do {
             let inbound = try await bind(settings.inbound, name: "inbound") { channel in
                 try self.addProxyHandlers(channel, direction: .inbound)
@@ -146,7 +176,8 @@ public final class ProxyServer: Service, Sendable {
             logger.info("proxy listening", metadata: [
                 "inbound": "\(addresses.inbound)", "outbound": "\(addresses.outbound.map(\.description) ?? "-")",
                 "admin": "\(addresses.admin.map(\.description) ?? "-")", "app": "\(settings.app)",
-                "zipkin": "\(settings.zipkin ?? "-")", "sampling": "\(settings.sampling)",
+                "zipkin": "\(settings.zipkin ?? "-")", "zipkin_encoding": "\(settings.zipkinEncoding.rawValue)",
+                "span_log": "\(settings.spanLog ?? "-")", "sampling": "\(settings.sampling)",
             ])
             return addresses
         } catch {
@@ -161,11 +192,18 @@ public final class ProxyServer: Service, Sendable {
         try await start()
         let signal = shutdownSignal
         let reporter = httpReporter
+        let spanLog = spanLog
         await withTaskGroup(of: Void.self) { group in
             if let reporter {
                 group.addTask {
-                    // The final flush happens in `drain`, after in-flight requests ended.
+                    // Stopped after `drain`, so it sends what the last requests reported.
                     try? await reporter.run()
+                }
+            }
+            if let spanLog {
+                group.addTask {
+                    // Stopped after `drain` too; it writes what is queued, the file is closed below.
+                    try? await spanLog.run()
                 }
             }
             await withGracefulShutdownHandler {
@@ -174,9 +212,14 @@ public final class ProxyServer: Service, Sendable {
                 self.triggerShutdown()
             }
             await self.drain()
-            group.cancelAll()
+            // Stopped, not cancelled: cancelling would abort a batch already being POSTed
+            // (the collector may have stored it, but it would be counted as dropped).
+            reporter?.stop()
+            spanLog?.stop()
         }
         await reporter?.flush()
+        spanLog?.flush()
+        spanLog?.close()
         try? await httpClient?.shutdown()
         try? await self.group.shutdownGracefully()
         try? await reporterGroup?.shutdownGracefully()

@@ -18,7 +18,8 @@ public struct ProxyCommand: AsyncParsableCommand {
         The app calls http://<outbound>/path with 'Host: <service>' (or absolute-form \
         'GET http://<service>/path'); --route says where each service lives, e.g. \
         --route reviews=127.0.0.1:9101@80,127.0.0.1:9102@20. Spans go to --zipkin \
-        (the full POST URL, e.g. http://127.0.0.1:9411/api/v2/spans) in batches. The admin API \
+        (the full POST URL, e.g. http://127.0.0.1:9411/api/v2/spans) in batches, as JSON or \
+        --zipkin-encoding proto3; --span-log FILE appends them to a file too. The admin API \
         on --admin serves /ready, /stats, /metrics, /config and runtime changes \
         (PUT /config/routes/{service}, PUT /config/sampling, PUT /config/clock, POST /config/reset). See docs/PROXY.md.
         """
@@ -44,6 +45,12 @@ public struct ProxyCommand: AsyncParsableCommand {
 
     @Option(help: "Zipkin v2 POST URL; without it spans are not reported.")
     var zipkin: String?
+
+    @Option(help: "Body of the POSTs to --zipkin: json (Zipkin v2 JSON) or proto3 (zipkin.proto3.ListOfSpans, application/x-protobuf).")
+    var zipkinEncoding: String = "json"
+
+    @Option(help: "Append every span to FILE, one Zipkin v2 JSON span per line (with or without --zipkin).")
+    var spanLog: String?
 
     @Option(help: "Probability 0.0…1.0 that a new trace is sampled.")
     var sampling: Double = 1.0
@@ -103,11 +110,13 @@ public struct ProxyCommand: AsyncParsableCommand {
         if let zipkin, !(zipkin.hasPrefix("http://") || zipkin.hasPrefix("https://")) {
             throw ProxyConfigurationError(.invalidJSON("--zipkin '\(zipkin)' is not an http(s) URL; use e.g. http://127.0.0.1:9411/api/v2/spans"))
         }
+        try ProxySettings.validateSpanLog(spanLog)
         let settings = ProxySettings(
             service: service.lowercased(), nodeID: nodeId, inbound: try HostPort(parsing: inbound), app: try HostPort(parsing: app),
             outbound: try outbound.map { (text: String) throws(ProxyConfigurationError) in try HostPort(parsing: text) },
             zipkin: zipkin, sampling: sampling, propagation: try PropagationFormatName.parseList(propagation), routes: routes,
-            clockOffsetMicroseconds: try ProxySettings.clockOffset(parsing: clockOffset)
+            clockOffsetMicroseconds: try ProxySettings.clockOffset(parsing: clockOffset),
+            zipkinEncoding: try ProxySettings.zipkinEncoding(parsing: zipkinEncoding), spanLog: spanLog
         )
         return ProxyConfiguration(
             settings: settings,

@@ -44,6 +44,13 @@ public struct ServiceCommand: AsyncParsableCommand {
     @Option(help: "Zipkin POST URL for app spans, e.g. http://127.0.0.1:9411/api/v2/spans.")
     var zipkin: String?
 
+    @Option(help: "How app spans are exported: zipkin (JSON to --zipkin) or otlp (OTLP/HTTP protobuf to --otlp).",
+            transform: ServiceCommand.parseAppSpansProtocol)
+    var appSpansProtocol: AppSpansProtocol = .zipkin
+
+    @Option(help: "OTLP/HTTP URL for app spans with --app-spans-protocol otlp, e.g. http://127.0.0.1:9411/v1/traces.")
+    var otlp: String?
+
     @Option(help: "Call SERVICE straight at HOST:PORT[,HOST:PORT…] instead of through the sidecar (the no-mesh baseline); repeatable.")
     var direct: [String] = []
 
@@ -70,8 +77,11 @@ public struct ServiceCommand: AsyncParsableCommand {
         guard name.versions.contains(version) else {
             throw ValidationError("\(name) has no version '\(version)'; use \(name.versions.joined(separator: ", "))")
         }
-        if appSpans && (zipkin ?? "").isEmpty {
+        if appSpans, appSpansProtocol == .zipkin, (zipkin ?? "").isEmpty {
             throw ValidationError("--app-spans needs --zipkin URL (e.g. http://127.0.0.1:9411/api/v2/spans)")
+        }
+        if appSpans, appSpansProtocol == .otlp, (otlp ?? "").isEmpty {
+            throw ValidationError("--app-spans with --app-spans-protocol otlp needs --otlp URL (e.g. http://127.0.0.1:9411/v1/traces)")
         }
     }
 
@@ -110,7 +120,7 @@ public struct ServiceCommand: AsyncParsableCommand {
         let configuration = ServiceConfiguration(
             service: name, version: version, listen: listen, proxy: proxy,
             propagation: propagation, appSpans: appSpans, zipkinURL: zipkin, clockOffsetMicroseconds: clockOffset,
-            directRoutes: try Self.parseDirectRoutes(direct)
+            directRoutes: try Self.parseDirectRoutes(direct), appSpansProtocol: appSpansProtocol, otlpURL: otlp
         )
         let logger = Logger(label: "tracelab.service.\(name.rawValue)")
         logger.debug("starting", metadata: [
@@ -173,5 +183,12 @@ public struct ServiceCommand: AsyncParsableCommand {
             throw ValidationError(LabModelError(.unknownPropagationMode(text)).description)
         }
         return mode
+    }
+
+    static func parseAppSpansProtocol(_ text: String) throws -> AppSpansProtocol {
+        guard let value = AppSpansProtocol(rawValue: text.lowercased()) else {
+            throw ValidationError("'\(text)' is not an app-spans protocol; use zipkin or otlp")
+        }
+        return value
     }
 }

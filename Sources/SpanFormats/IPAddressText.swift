@@ -37,17 +37,40 @@ enum IPAddressText {
         return text
     }
 
-    /// Whether `text` is an IPv4 dotted quad.
-    static func isIPv4(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    /// Whether `text` is an IPv4 dotted quad: four numbers 0...255 of one to three ASCII digits
+    /// (`UInt8("+1")` would take a sign).
+    static func isIPv4(_ text: some StringProtocol) -> Bool {
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && UInt8(part) != nil
+            (1...3).contains(part.count) && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                && part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } <= 255
         }
     }
 
-    /// Whether `text` looks like an IPv6 literal (hex groups and colons, at least two colons).
+    /// Whether `text` is an IPv6 literal (RFC 4291 section 2.2): eight groups of one to four hex
+    /// digits, or fewer with one `::` standing for the rest, the last two may be written as a
+    /// dotted quad. No zone (`%eth0`), as Zipkin's `ipv6` has none.
     static func isIPv6(_ text: String) -> Bool {
-        text.utf8.filter { $0 == UInt8(ascii: ":") }.count >= 2
-            && text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        let halves = text.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !halves.contains(where: { $0.contains("::") }) else { return false }
+        let compressed = halves.count == 2
+        var groups: [Substring] = []
+        for half in halves where !half.isEmpty {
+            groups += half.split(separator: ":", omittingEmptySubsequences: false)
+        }
+        var width = 0
+        for (index, group) in groups.enumerated() {
+            if index == groups.count - 1, group.contains(".") {
+                guard isIPv4(group) else { return false }
+                width += 2
+                continue
+            }
+            guard (1...4).contains(group.utf8.count),
+                  group.utf8.allSatisfy({ UInt8(ascii: "0")...UInt8(ascii: "9") ~= $0 || UInt8(ascii: "a")...UInt8(ascii: "f") ~= $0 || UInt8(ascii: "A")...UInt8(ascii: "F") ~= $0 }) else {
+                return false
+            }
+            width += 1
+        }
+        return compressed ? width < 8 : width == 8
     }
 }

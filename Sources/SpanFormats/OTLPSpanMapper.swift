@@ -67,7 +67,15 @@ struct OTLPSpanMapper {
             SpanFormatError(format, problem.describe(field, expected: expected), at: "\(position)")
         }
         let traceID: TraceID, id: SpanID, parentID: SpanID?
-        do throws(BinaryIDs.Problem) { traceID = try BinaryIDs.traceID(span.traceID, keepWidth: true) } catch { throw fail(error, "traceId", "16") }
+        // OTLP trace ids are 16 bytes; an 8-byte one (which Zipkin would take) is refused here as
+        // OTLP/JSON's reader refuses it, so both encodings of a request store the same spans.
+        // A zero high half is a 64-bit id padded (an SDK continuing a B3 trace from a sidecar):
+        // narrowed, as the OpenTelemetry Collector's Zipkin translator prints it, so the app's
+        // spans land in the sidecars' trace.
+        do throws(BinaryIDs.Problem) {
+            guard span.traceID.count == 16 else { throw .length(span.traceID.count) }
+            traceID = try BinaryIDs.traceID(span.traceID, keepWidth: false)
+        } catch { throw fail(error, "traceId", "16") }
         do throws(BinaryIDs.Problem) { id = try BinaryIDs.spanID(span.spanID) } catch { throw fail(error, "spanId", "8") }
         do throws(BinaryIDs.Problem) { parentID = try BinaryIDs.parentID(span.parentSpanID) } catch { throw fail(error, "parentSpanId", "8 (or empty)") }
 

@@ -25,6 +25,15 @@ public struct OTLPTraceDecoder: Sendable {
     }
 
     public func decodeJSON(_ bytes: [UInt8]) throws(SpanFormatError) -> OTLPExport {
+        let (request, idProblems) = try parseJSON(bytes)
+        return OTLPSpanMapper(format: .otlpJSON, idProblems: idProblems).map(request)
+    }
+
+    /// The request in an OTLP/JSON body with its ids as raw bytes, and the spans whose ids
+    /// were neither hex nor base64 of the right size.
+    func parseJSON(_ bytes: [UInt8]) throws(SpanFormatError) -> (
+        request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest, idProblems: [OTLPSpanPosition: String]
+    ) {
         var request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
         do {
             var options = JSONDecodingOptions()
@@ -35,6 +44,6 @@ public struct OTLPTraceDecoder: Sendable {
         }
         var idProblems: [OTLPSpanPosition: String] = [:]
         OTLPJSONIDs.restoreHexIDs(in: &request, problems: &idProblems)
-        return OTLPSpanMapper(format: .otlpJSON, idProblems: idProblems).map(request)
+        return (request, idProblems)
     }
 }

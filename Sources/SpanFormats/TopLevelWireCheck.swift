@@ -23,17 +23,24 @@ enum TopLevelWireCheck {
             }
             return nil
         }
+        // Open groups: their fields are not top-level ones. SwiftProtobuf has checked that
+        // every group ends, so only the nesting needs counting here.
+        var groupDepth = 0
         while index < unknownFields.endIndex, let tag = varint() {
             let wireType = tag & 7
-            if tag >> 3 == number { return wireType }
+            if groupDepth == 0, tag >> 3 == number { return wireType }
             switch wireType {
             case 0: guard varint() != nil else { return nil }
             case 1: index += 8
             case 2:
                 guard let length = varint(), length <= UInt64(unknownFields.endIndex - index) else { return nil }
                 index += Int(length)
+            case 3: groupDepth += 1
+            case 4:
+                guard groupDepth > 0 else { return nil }
+                groupDepth -= 1
             case 5: index += 4
-            default: return nil  // groups: SwiftProtobuf has checked them; nothing more to learn
+            default: return nil
             }
         }
         return nil

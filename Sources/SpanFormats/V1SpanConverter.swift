@@ -46,7 +46,9 @@ private final class SpanBuilder {
         ZipkinSpan(
             traceID: source.traceID, id: source.id, parentID: source.parentID == source.id ? nil : source.parentID,
             name: source.name, kind: kind, timestamp: timestamp, duration: duration,
-            localEndpoint: localEndpoint, remoteEndpoint: remoteEndpoint,
+            // Finagle's "ca" loses its service name below and may be left empty: no endpoint,
+            // as zipkin2's builder has it.
+            localEndpoint: localEndpoint, remoteEndpoint: remoteEndpoint?.isEmpty == true ? nil : remoteEndpoint,
             annotations: annotations.sorted { ($0.timestamp, $0.value) < ($1.timestamp, $1.value) },
             tags: ZipkinTags(tags), debug: source.debug,
             shared: shared && kind != .client

@@ -118,10 +118,12 @@ private struct V1JSONEndpoint: Decodable {
     var ipv6: String?
     var port: Int?
 
-    /// Nil when empty, as zipkin2 treats an empty endpoint as none.
+    /// Nil when empty, as zipkin2 treats an empty endpoint as none. An address that is not an
+    /// IP literal of its kind is left out, as zipkin2's `Endpoint.Builder.parseIp` leaves it.
     var endpoint: ZipkinEndpoint? {
         let result = ZipkinEndpoint(
-            serviceName: serviceName, ipv4: ipv4.flatMap { $0.isEmpty ? nil : $0 }, ipv6: ipv6.flatMap { $0.isEmpty ? nil : $0 },
+            serviceName: serviceName, ipv4: ipv4.flatMap { IPAddressText.isIPv4($0) ? $0 : nil },
+            ipv6: ipv6.flatMap { IPAddressText.isIPv6($0) ? $0 : nil },
             port: port.flatMap { (1...65535).contains($0) ? UInt16($0) : nil }
         )
         return result.isEmpty ? nil : result

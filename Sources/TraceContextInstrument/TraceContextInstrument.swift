@@ -14,14 +14,32 @@ public enum RequestIDKey: ServiceContextKey {
     public static var nameOverride: String? { "tracelab.request-id" }
 }
 
+/// The formats the incoming request carried its context in (`b3multi`, `w3c`, …), so a child's
+/// context can go out in the same ones.
+public enum IncomingFormatsKey: ServiceContextKey {
+    public typealias Value = [PropagationFormat]
+    public static var nameOverride: String? { "tracelab.incoming-formats" }
+}
+
+/// A sampling decision that came without ids (`x-b3-sampled: 0`, `b3: 0`): a trace started
+/// here must keep it.
+public enum SamplingDecisionKey: ServiceContextKey {
+    public typealias Value = SamplingState
+    public static var nameOverride: String? { "tracelab.sampling-decision" }
+}
+
 /// A swift-distributed-tracing `Instrument` over a `TraceContextPropagation`, so that
 /// Hummingbird's tracing middleware and AsyncHTTPClient propagate B3 (and W3C) the way the
 /// mesh does. swift-otel propagates only W3C, which would break every B3 hop of the lab.
 public struct TraceContextInstrument: Instrument {
     public let propagation: TraceContextPropagation
+    /// Inject in the formats the request came in (`IncomingFormatsKey`), as an app in a mesh
+    /// must, rather than always in `propagation.injectFormats` (used when none came in).
+    public let answersInIncomingFormats: Bool
 
-    public init(propagation: TraceContextPropagation = TraceContextPropagation()) {
+    public init(propagation: TraceContextPropagation = TraceContextPropagation(), answersInIncomingFormats: Bool = false) {
         self.propagation = propagation
+        self.answersInIncomingFormats = answersInIncomingFormats
     }
 
     public func extract<Carrier, Extract>(_ carrier: Carrier, into context: inout ServiceContext, using extractor: Extract)
@@ -30,6 +48,11 @@ public struct TraceContextInstrument: Instrument {
         let extraction = propagation.extract(from: getter)
         if let spanContext = extraction.context {
             context[SpanContextKey.self] = spanContext
+        } else if extraction.sampling != .deferred {
+            context[SamplingDecisionKey.self] = extraction.sampling
+        }
+        if !extraction.formatsPresent.isEmpty {
+            context[IncomingFormatsKey.self] = extraction.formatsPresent
         }
         if let value = getter.firstValue(forLowercasedName: TraceHeaders.requestID), let requestID = try? RequestID(value) {
             context[RequestIDKey.self] = requestID
@@ -40,7 +63,8 @@ public struct TraceContextInstrument: Instrument {
     where Inject: Injector, Inject.Carrier == Carrier {
         var setter = InjectorSetter(carrier: carrier, injector: injector)
         if let spanContext = context[SpanContextKey.self] {
-            propagation.inject(spanContext, into: &setter)
+            let incoming = answersInIncomingFormats ? context[IncomingFormatsKey.self] : nil
+            propagation.inject(spanContext, into: &setter, formats: incoming)
         }
         if let requestID = context[RequestIDKey.self] {
             setter.set(requestID.value, forLowercasedName: TraceHeaders.requestID)

@@ -88,6 +88,28 @@ struct ByteWriter {
         return bits & 0x8080_8080_8080_8080 == 0
     }
 
+    /// Stores one byte in space already reserved.
+    @inline(__always)
+    mutating func storeAtEnd(_ value: UInt8) {
+        base[count] = value
+        count += 1
+    }
+
+    /// Stores a word's bytes in memory order, in space already reserved.
+    @inline(__always)
+    mutating func storeWordAtEnd(_ value: UInt64) {
+        UnsafeMutableRawPointer(base + count).storeBytes(of: value, as: UInt64.self)
+        count += 8
+    }
+
+    /// Copies `source` into space already reserved.
+    @inline(__always)
+    mutating func appendReserved(_ source: UnsafeBufferPointer<UInt8>) {
+        guard let sourceBase = source.baseAddress, !source.isEmpty else { return }
+        (base + count).initialize(from: sourceBase, count: source.count)
+        count += source.count
+    }
+
     /// Forgets the bytes from `newCount` on (the capacity stays).
     @inline(__always)
     mutating func truncate(to newCount: Int) {
@@ -192,5 +214,49 @@ struct ByteWriter {
         guard end > start, let sourceBase = source.baseAddress else { return }
         (base + count).initialize(from: sourceBase + start, count: end - start)
         count += end - start
+    }
+}
+
+// MARK: protobuf wire format (ZipkinProto3Encoder)
+
+extension ByteWriter {
+    /// Bytes a base-128 varint of `value` takes (1…10).
+    @inline(__always)
+    static func varintSize(_ value: UInt64) -> Int {
+        // Each 7 significant bits take a byte; zero takes one.
+        (64 - (value | 1).leadingZeroBitCount + 6) / 7
+    }
+
+    /// A base-128 varint, least significant group first (protobuf's `uint64`, lengths, tags).
+    @inline(__always)
+    mutating func varint(_ value: UInt64) {
+        reserve(10)
+        var remaining = value
+        while remaining >= 0x80 {
+            storeAtEnd(UInt8(truncatingIfNeeded: remaining) | 0x80)
+            remaining >>= 7
+        }
+        storeAtEnd(UInt8(truncatingIfNeeded: remaining))
+    }
+
+    /// Eight bytes, little-endian (protobuf's `fixed64`).
+    @inline(__always)
+    mutating func fixed64(_ value: UInt64) {
+        reserve(8)
+        storeWordAtEnd(value.littleEndian)
+    }
+
+    /// Eight bytes, big-endian (trace and span ids as the binary formats carry them).
+    @inline(__always)
+    mutating func bigEndian64(_ value: UInt64) {
+        reserve(8)
+        storeWordAtEnd(value.bigEndian)
+    }
+
+    /// Copies `source` as it is.
+    @inline(__always)
+    mutating func raw(_ source: UnsafeBufferPointer<UInt8>) {
+        reserve(source.count)
+        appendReserved(source)
     }
 }

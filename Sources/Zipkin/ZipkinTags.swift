@@ -33,6 +33,17 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
         for (key, value) in dictionary.sorted(by: { $0.key < $1.key }) { append(key, value) }
     }
 
+    /// The pairs ordered by key, a later pair winning over an earlier one with the same key
+    /// (a protobuf map read off the wire), without a dictionary in between.
+    public init(orderingByKey pairs: [(key: String, value: String)]) {
+        self.init()
+        let order = pairs.indices.sorted { pairs[$0].key != pairs[$1].key ? pairs[$0].key < pairs[$1].key : $0 < $1 }
+        for (position, index) in order.enumerated() {
+            if position + 1 < order.count, pairs[order[position + 1]].key == pairs[index].key { continue }
+            append(pairs[index].key, pairs[index].value)
+        }
+    }
+
     /// Later pairs win over earlier ones with the same key (like JSON objects, unlike
     /// dictionary literals, which trap).
     public init(dictionaryLiteral elements: (String, String)...) {

@@ -5,60 +5,68 @@ import ServiceLifecycle
 import Synchronization
 import Zipkin
 
-/// Sends spans to a Zipkin v2 endpoint (`POST /api/v2/spans`) in batches, off the caller's path.
+/// Sends spans to a Zipkin v2 endpoint (`POST /api/v2/spans`) in batches, off the caller's path,
+/// as JSON or proto3 (`configuration.encoding`), or in whatever body `encoder` makes (the lab
+/// services' OTLP app spans post to `/v1/traces` this way).
 ///
-/// `report` only appends to a bounded ``SpanBuffer`` under a lock, so an event loop can call
-/// it per request. ``run()`` (a swift-service-lifecycle `Service`) encodes and POSTs batches
+/// `report` only appends to a bounded queue (``SpanBatchQueue``) under a lock, so an event
+/// loop can call it per request. ``run()`` (a swift-service-lifecycle `Service`) encodes and POSTs batches
 /// of `batchSize`, or whatever is queued every `flushInterval`. A slow or dead collector never
 /// blocks a request: the queue fills, new spans are dropped and counted, memory stays bounded
 /// (Envoy's Zipkin reporter behaves the same way). On graceful shutdown the queue is flushed
 /// within `shutdownTimeout`.
 public final class HTTPSpanReporter: SpanReporter, Service, Sendable {
-    private struct State: ~Copyable {
-        var buffer: SpanBuffer
+    private struct State {
         var reported: UInt64 = 0
         var droppedSending: UInt64 = 0
         var failedBatches: UInt64 = 0
         var lastSendFailed = false
-        var wakeup: AsyncStream<Void>.Continuation?
     }
 
     public let endpoint: String
     public let configuration: HTTPSpanReporterConfiguration
+    /// Makes each POST body; `configuration.encoding` unless given.
+    public let encoder: any SpanBatchEncoder
     private let httpClient: HTTPClient
     private let logger: Logger
-    private let encoder = ZipkinJSONEncoder()
-    private let state: Mutex<State>
+    private let queue: SpanBatchQueue
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - endpoint: the full POST URL, e.g. `http://127.0.0.1:9411/api/v2/spans`.
+    ///   - encoder: the body of each POST; nil uses `configuration.encoding`.
     ///   - httpClient: owned by the caller (shut it down after this service stopped).
-    public init(endpoint: String, configuration: HTTPSpanReporterConfiguration = .init(), httpClient: HTTPClient, logger: Logger) {
+    public init(endpoint: String, configuration: HTTPSpanReporterConfiguration = .init(), encoder: (any SpanBatchEncoder)? = nil,
+                httpClient: HTTPClient, logger: Logger) {
         self.endpoint = endpoint
         self.configuration = configuration
+        self.encoder = encoder ?? configuration.encoding
         self.httpClient = httpClient
         var logger = logger
         logger[metadataKey: "zipkin.endpoint"] = .string(endpoint)
         self.logger = logger
-        self.state = Mutex(State(buffer: SpanBuffer(capacity: configuration.queueCapacity, batchSize: configuration.batchSize)))
+        self.queue = SpanBatchQueue(capacity: configuration.queueCapacity, batchSize: configuration.batchSize)
     }
 
     /// Queues a span; never blocks, never throws. Counted as dropped when the queue is full.
     public func report(_ span: ZipkinSpan) {
-        let wakeup: AsyncStream<Void>.Continuation? = state.withLock { state in
-            guard state.buffer.append(span) else { return nil }
-            return state.buffer.count == state.buffer.batchSize ? state.wakeup : nil
-        }
-        wakeup?.yield()
+        queue.append(span)
+    }
+
+    /// Ends ``run()`` as a graceful shutdown does: what is queued is sent, then it returns.
+    /// Unlike cancelling it, this never interrupts a batch already on its way.
+    public func stop() {
+        queue.stop()
     }
 
     /// The counters now.
     public var statistics: HTTPSpanReporterStatistics {
-        state.withLock { state in
+        let (queued, droppedFull) = queue.counts
+        return state.withLock { state in
             HTTPSpanReporterStatistics(
                 reported: state.reported,
-                dropped: state.buffer.droppedFull + state.droppedSending,
-                queued: UInt64(state.buffer.count),
+                dropped: droppedFull + state.droppedSending,
+                queued: queued,
                 failedBatches: state.failedBatches
             )
         }
@@ -67,41 +75,16 @@ public final class HTTPSpanReporter: SpanReporter, Service, Sendable {
     /// Flushes batches until the queue is empty or `runTime` ends; on graceful shutdown
     /// (or cancellation) sends what is left within `shutdownTimeout` and returns.
     public func run() async throws {
-        let (wakeups, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        state.withLock { $0.wakeup = continuation }
-        let interval = configuration.flushInterval
-        await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        do {
-                            try await Task.sleep(for: interval)
-                        } catch {
-                            return
-                        }
-                        continuation.yield()
-                    }
-                }
-                for await _ in wakeups {
-                    await self.sendQueued(deadline: nil)
-                }
-                group.cancelAll()
-            }
-        } onGracefulShutdown: {
-            continuation.finish()
+        await queue.run(interval: configuration.flushInterval) {
+            await self.sendQueued(deadline: nil)
         }
-        state.withLock { $0.wakeup = nil }
+        // Cancelled rather than stopped or shut down gracefully: a POST from a cancelled task
+        // fails at once and would drop the queue, so leave it to the owner's `flush()`.
+        if Task.isCancelled { return }
         let deadline = ContinuousClock.now.advanced(by: configuration.shutdownTimeout)
         await sendQueued(deadline: deadline)
-        let left = state.withLock { state -> Int in
-            var left = 0
-            while !state.buffer.isEmpty {
-                let batch = state.buffer.nextBatch()
-                left += batch.count
-                state.droppedSending += UInt64(batch.count)
-            }
-            return left
-        }
+        let left = queue.removeAll()
+        state.withLock { $0.droppedSending += UInt64(left) }
         if left > 0 {
             logger.warning("spans dropped at shutdown: the collector did not take them in time", metadata: ["spans": "\(left)"])
         }
@@ -115,7 +98,7 @@ public final class HTTPSpanReporter: SpanReporter, Service, Sendable {
     private func sendQueued(deadline: ContinuousClock.Instant?) async {
         while true {
             if let deadline, ContinuousClock.now >= deadline { return }
-            let batch = state.withLock { $0.buffer.nextBatch() }
+            let batch = queue.nextBatch()
             if batch.isEmpty { return }
             var timeout = configuration.requestTimeout
             if let deadline {
@@ -128,7 +111,7 @@ public final class HTTPSpanReporter: SpanReporter, Service, Sendable {
     private func send(_ batch: [ZipkinSpan], timeout: Duration) async {
         var request = HTTPClientRequest(url: endpoint)
         request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "content-type", value: encoder.contentType)
         request.body = .bytes(ByteBuffer(bytes: encoder.encode(batch)))
         let failure: String?
         do {

@@ -1,3 +1,5 @@
+// The OTLPGRPC package trait (on by default) builds the OTLP/gRPC listener.
+#if OTLPGRPC
 import Foundation
 import GRPCCore
 import Logging
@@ -28,3 +30,4 @@ struct OTLPGRPCServiceTests {
         #expect(error?.message.contains("ends inside a field") == true)
     }
 }
+#endif

@@ -18,6 +18,10 @@ struct FuzzRegressionTests {
         "FuzzZipkinJSON": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.zipkinJSON(buffer) } },
         "FuzzScenarioYAML": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.scenarioYAML(buffer) } },
         "FuzzRequestHead": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.requestHead(buffer) } },
+        "FuzzZipkinProto3": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.zipkinProto3(buffer) } },
+        "FuzzZipkinV1JSON": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.zipkinV1JSON(buffer) } },
+        "FuzzOTLPProtobuf": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.otlpProtobuf(buffer) } },
+        "FuzzOTLPJSON": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.otlpJSON(buffer) } },
     ]
 
     static func check(_ bytes: [UInt8], _ property: (UnsafeRawBufferPointer) throws(FuzzProperties.Violation) -> Void) -> String? {

@@ -74,4 +74,24 @@ struct OTLPJSONTests {
         let error = #expect(throws: SpanFormatError.self) { try decode(json) }
         #expect(error?.description.hasPrefix("invalid OTLP JSON body: not a valid ExportTraceServiceRequest JSON document") == true)
     }
+
+    @Test("a trace id with a zero high half is a 64-bit id, as the OpenTelemetry Collector's Zipkin translator prints it: an SDK continuing a sidecar's B3 trace joins it")
+    func paddedSixtyFourBitTraceID() throws {
+        let result = try decode("""
+        {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0000000000000000463ac35c9f6413ad","spanId":"0000000000000001"},
+          {"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"0000000000000002"}]}]}]}
+        """)
+        #expect(result.spans.map(\.traceID.hex) == ["463ac35c9f6413ad", "0af7651916cd43dd8448eb211c80319c"])
+        #expect(result.spans.map(\.traceID.is128Bit) == [false, true])
+    }
+
+    @Test("a peer address that only looks like an IP is a service name (fuzz findings)", arguments: ["+1.2.3.4", "::::"])
+    func lookalikeAddress(value: String) throws {
+        let result = try decode("""
+        {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"00000000000000000000000000000001","spanId":"0000000000000001","kind":3,
+          "attributes":[{"key":"server.address","value":{"stringValue":"\(value)"}}]}]}]}]}
+        """)
+        let span = try #require(result.spans.first)
+        #expect(span.remoteEndpoint == ZipkinEndpoint(serviceName: value))
+    }
 }

@@ -161,6 +161,17 @@ struct OTLPTraceDecoderTests {
         #expect(result.spans.first?.localServiceName == "unknown_service")
     }
 
+    @Test("an 8-byte trace id is refused in protobuf as OTLP/JSON refuses it (fuzz finding)")
+    func eightByteTraceID() throws {
+        var short = TestMessages.otlpSpan()
+        short.traceID = Data(TestMessages.traceID128.suffix(8))
+        let result = try export([short])
+        #expect(result.spans.isEmpty)
+        #expect(result.rejectionMessage?.contains("traceId must be 16 bytes, got 8") == true)
+        let json = try OTLPTraceDecoder().decodeJSON(Array(#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"AQAAAAAAAAE=","spanId":"AAAAAAAAAAE="}]}]}]}"#.utf8))
+        #expect(json.spans.isEmpty && json.rejectedSpans == 1)
+    }
+
     @Test("spans with bad ids are left out and counted; the rest are kept")
     func partialSuccess() throws {
         var noTrace = TestMessages.otlpSpan()

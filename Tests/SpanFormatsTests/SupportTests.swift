@@ -24,6 +24,23 @@ struct SupportTests {
         #expect(!IPAddressText.isIPv6("reviews:9080"))
     }
 
+    @Test("only well-formed literals are IP addresses (fuzz findings: '+1.2.3.4', '::::')", arguments: [
+        ("10.0.0.1", true), ("255.255.255.255", true), ("0.0.0.0", true),
+        ("+1.2.3.4", false), ("1.2.3", false), ("1.2.3.4.", false), ("1..3.4", false), ("1.2.3.256", false), ("1.2.3.1000", false),
+    ])
+    func ipv4Literals(text: String, valid: Bool) {
+        #expect(IPAddressText.isIPv4(text) == valid)
+    }
+
+    @Test("IPv6 literals: eight groups, or one :: for the rest, maybe ending in a dotted quad", arguments: [
+        ("::", true), ("::1", true), ("fe80::", true), ("2001:DB8::1", true), ("1:2:3:4:5:6:7:8", true), ("::ffff:10.0.0.1", true),
+        ("::::", false), (":::", false), ("1:::2", false), ("1::2::3", false), ("1:2:3:4:5:6:7:8:9", false), ("1:2:3:4:5:6:7", false),
+        ("1:", false), (":1", false), ("12345::1", false), ("fe80::1%eth0", false), ("g::1", false), ("::1.2.3", false), ("1::2:3:4:5:6:7:8", false),
+    ])
+    func ipv6Literals(text: String, valid: Bool) {
+        #expect(IPAddressText.isIPv6(text) == valid)
+    }
+
     @Test("an OTLP error status is a google.rpc.Status: code 1, message 2")
     func statusBody() {
         #expect(OTLPResponseBody.status(code: 3, message: "bad", json: false) == [0x08, 0x03, 0x12, 0x03] + Array("bad".utf8))

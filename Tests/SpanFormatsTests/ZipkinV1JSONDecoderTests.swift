@@ -150,6 +150,28 @@ struct ZipkinV1JSONDecoderTests {
         #expect(error.description.hasPrefix("invalid Zipkin v1 JSON body: "))
     }
 
+    @Test("an address that is not an IP literal is left out, as zipkin2's parseIp leaves it (fuzz finding)")
+    func invalidAddresses() throws {
+        let spans = try decode("""
+        [{"traceId":"1","id":"2","annotations":[{"timestamp":1,"value":"cs","endpoint":{"serviceName":"a","ipv4":"192819..69.101","ipv6":"::::"}}],
+          "binaryAnnotations":[{"key":"sa","value":true,"endpoint":{"serviceName":"b","ipv4":"+1.2.3.4","ipv6":"fe80::1"}}]}]
+        """)
+        let span = try #require(spans.first)
+        #expect(span.localEndpoint == ZipkinEndpoint(serviceName: "a"))
+        #expect(span.remoteEndpoint == ZipkinEndpoint(serviceName: "b", ipv6: "fe80::1"))
+    }
+
+    @Test("Finagle's ca with only the server's own name is no remote endpoint, not an empty one (fuzz finding)")
+    func finagleClientAddressWithoutAddress() throws {
+        let spans = try decode("""
+        [{"traceId":"1","id":"2","annotations":[{"timestamp":1,"value":"sr","endpoint":{"serviceName":"b","ipv4":"10.0.0.1"}}],
+          "binaryAnnotations":[{"key":"ca","value":true,"endpoint":{"serviceName":"b"}}]}]
+        """)
+        let span = try #require(spans.first)
+        #expect(span.kind == .server)
+        #expect(span.remoteEndpoint == nil)
+    }
+
     @Test("an empty list is no spans")
     func empty() throws {
         #expect(try decode("[]").isEmpty)

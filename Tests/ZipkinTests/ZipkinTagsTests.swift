@@ -25,6 +25,15 @@ struct ZipkinTagsTests {
         #expect(span.tags.count == 2 && span.tags["k"] == "second")
     }
 
+    @Test("pairs ordered by key, a repeated key keeping its last value, as a dictionary of them would give")
+    func orderingByKey() {
+        let tags = ZipkinTags(orderingByKey: [("b", "1"), ("a", "2"), ("b", "3"), ("", "4"), ("a", "5"), ("c", "6")])
+        #expect(tags.map(\.key) == ["", "a", "b", "c"])
+        #expect(tags.map(\.value) == ["4", "5", "3", "6"])
+        #expect(tags == ZipkinTags(["b": "3", "a": "5", "": "4", "c": "6"]))
+        #expect(ZipkinTags(orderingByKey: []).isEmpty)
+    }
+
     @Test("equality and hashing ignore the order, as for a dictionary")
     func orderInsensitive() {
         let one: ZipkinTags = ["a": "1", "b": "2", "c": "3"]

@@ -13,3 +13,7 @@ int FuzzTraceHeaders_main(int argc, char **argv) { return run(argc, argv); }
 int FuzzZipkinJSON_main(int argc, char **argv) { return run(argc, argv); }
 int FuzzScenarioYAML_main(int argc, char **argv) { return run(argc, argv); }
 int FuzzRequestHead_main(int argc, char **argv) { return run(argc, argv); }
+int FuzzZipkinProto3_main(int argc, char **argv) { return run(argc, argv); }
+int FuzzZipkinV1JSON_main(int argc, char **argv) { return run(argc, argv); }
+int FuzzOTLPProtobuf_main(int argc, char **argv) { return run(argc, argv); }
+int FuzzOTLPJSON_main(int argc, char **argv) { return run(argc, argv); }
