@@ -34,10 +34,11 @@ struct UIAssets: Sendable {
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in serve("index.html") }
         router.get("/ui/:file") { _, context in serve(context.parameters.get("file") ?? "") }
-        // Deep links of the single-page UI (`/trace/…`, `/request/…`, `/dependencies`) load the same page.
+        // Deep links of the single-page UI (`/trace/…`, `/request/…`, `/dependencies`, `/course`) load the same page.
         router.get("/trace/:traceId") { _, _ in serve("index.html") }
         router.get("/request/:requestId") { _, _ in serve("index.html") }
         router.get("/dependencies") { _, _ in serve("index.html") }
+        router.get("/course") { _, _ in serve("index.html") }
     }
 
     private func serve(_ name: String) -> Response {

@@ -4,7 +4,8 @@
 #
 # Starts tracelab-collector on a free loopback port, loads the shared Envoy/OTel fixtures and
 # bookinfo/chain-shaped traces (Tests/UITests/make_spans.py: complete, broken, clock-skewed,
-# drop-all split, faults), runs ui_test.py against it and lists the screenshots it took.
+# drop-all split, faults) and the course (make_course_results.py), runs ui_test.py against it
+# and lists the screenshots it took.
 #
 # Usage: Tests/UITests/run-ui-tests.sh [path/to/tracelab-collector]
 # Environment:
@@ -71,7 +72,11 @@ echo "browser: $("$CHROMIUM" --version 2>/dev/null | head -1) ($CHROMIUM); playw
 # ---- a collector on a free loopback port, with the test data ----
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
 BASE="http://127.0.0.1:$PORT"
-"$BIN" --listen "127.0.0.1:$PORT" --storage memory --log-level warning >"$OUT/collector.log" 2>&1 &
+# The course page reads copies of scenarios/ (plus a lesson with a typo) and a results file in
+# `tracelab run`'s format naming make_spans.py's traces (make_course_results.py).
+python3 "$ROOT/Tests/UITests/make_course_results.py" "$ROOT/scenarios" "$OUT/course"
+"$BIN" --listen "127.0.0.1:$PORT" --storage memory --log-level warning \
+  --course-dir "$OUT/course/scenarios" --course-results "$OUT/course/last.json" >"$OUT/collector.log" 2>&1 &
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true' EXIT
 

@@ -4,8 +4,8 @@
 Run by Tests/UITests/run-ui-tests.sh, which starts a collector, posts the fixtures and
 make_spans.py's traces, and passes the collector's address. It walks the page as a student
 would (search, open a broken request, follow the link to the other fragment, read the finding,
-open span detail, open the request view and the dependencies) and checks what each page shows,
-with Playwright's auto-waiting assertions. A screenshot of each page goes to --screenshots.
+open span detail, open the request view, the dependencies and the course) and checks what each
+page shows, with Playwright's auto-waiting assertions. A screenshot of each page goes to --screenshots.
 
 Each check prints `ok   page: what` or `FAIL page: what (why)`; the exit code is 1 when any
 failed, 2 when the browser could not be driven at all.
@@ -13,6 +13,7 @@ failed, 2 when the browser could not be driven at all.
 Usage: ui_test.py --base http://127.0.0.1:PORT --screenshots DIR [--chromium /usr/bin/chromium]
 """
 import argparse
+import glob
 import os
 import re
 import sys
@@ -21,6 +22,7 @@ import traceback
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMEOUT_MS = 10_000
 # The trace page must fit a 1280×800 projector without horizontal scrolling (issue 22, point 3).
 VIEWPORT = {"width": 1280, "height": 800}
@@ -257,6 +259,11 @@ def run(page, base, screenshots, checks):
     page.locator("#nav-deps").click()
     dependencies(page, screenshots, checks)
 
+    # ---- the course, from the navigation ----
+    page.goto(base + "/")
+    page.locator("#nav-course").click()
+    course(page, screenshots, checks)
+
 
 def trace_page_for_students(page, base, screenshots, checks):
     """The whole bookinfo page with faults: flags on the bars, the critical path, span detail
@@ -365,6 +372,57 @@ def dependencies(page, screenshots, checks):
         expect(page.locator("#verdict-title")).to_have_text("✘ Broken trace"),
         expect(page.locator("#verdict li.finding .hop").first).to_have_text("service-b-v1 -> service-c: ")))
     c("which links to the chain's other half", lambda: expect(page.locator(f'#verdict a[href="#/trace/{CHAIN_BROKEN_OTHER}"]')).to_be_visible())
+
+
+def course(page, screenshots, checks):
+    """The lessons of scenarios/ with the last run's result of each and links to the traces it
+    judged (point 5); make_course_results.py wrote the results file and a lesson with a typo."""
+    c = checks.check
+    checks.on("course")
+    lesson = lambda name: page.locator(f'#lessons li.lesson[data-lesson="{name}"]')
+    c("opens the course view", lambda: expect(page).to_have_url(re.compile("#/course$")))
+    c("marks the course in the navigation", lambda: expect(page.locator("#nav-course")).to_have_attribute("aria-current", "page"))
+    lessons = len(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml"))) + 1  # make_course_results.py adds 99-typo.yaml
+    c("lists every lesson of scenarios/ and the broken file", lambda: expect(page.locator("#lessons li.lesson")).to_have_count(lessons))
+    happy = lesson("01-happy-path")
+    c("shows a lesson's title", lambda: expect(happy.locator("h2")).to_have_text("What does a complete trace through bookinfo look like?"))
+    c("says what it shows and what to look at", lambda: (
+        expect(happy.locator(".lesson-text")).to_contain_text("What it shows"),
+        expect(happy.locator(".lesson-text")).to_contain_text("Open the UI, pick a trace")))
+    c("shows the last run's result", lambda: (
+        expect(happy.locator(".lesson-state")).to_have_text("PASS"),
+        expect(happy.locator(".lesson-when")).to_contain_text("Last run: 03/12/2026, 10:00:00")))
+    broken = lesson("03-reviews-forgets-b3")
+    c("shows a failed lesson as failed, with the failed assertion first", lambda: (
+        expect(broken.locator(".lesson-state")).to_have_text("FAIL"),
+        expect(broken.locator(".checks > li").first).to_contain_text("expect.broken_links"),
+        expect(broken.locator(".checks > li.fail")).to_contain_text("seen format-mismatch")))
+    c("links the failure to its trace", lambda: expect(broken.locator('.check-failures a[href="#/trace/00000000000000b2"]')).to_be_visible())
+    c("a lesson not run yet says so", lambda: expect(lesson("07a-fault-delay").locator(".lesson-state")).to_have_text("not run"))
+    c("a malformed lesson file is listed with the parser's message", lambda: (
+        expect(lesson("99-typo.yaml").locator(".lesson-state")).to_have_text("file error"),
+        expect(lesson("99-typo.yaml").locator(".lesson-error")).to_contain_text("complet")))
+    c("says how many lessons ran and passed", lambda: expect(page.locator("#course-status")).to_contain_text("2 ran on this lab, 1 passed, 1 failed"))
+    c("the course page fits 1280 px", lambda: no_horizontal_scroll(page))
+    broken.locator("details.lesson-traces summary").click()
+    verified = broken.locator("a.verified-trace")
+    c("lists the traces the run verified, broken first", lambda: (
+        expect(broken.locator("details.lesson-traces summary")).to_have_text("Traces the run verified: 2 (0 complete, 2 broken)"),
+        expect(verified).to_have_count(2)))
+    shot(page, screenshots, "11-course")
+    verified.first.click()
+    checks.on("course-trace")
+    c("a verified trace's link opens the trace", lambda: (
+        expect(page).to_have_url(re.compile("#/trace/00000000000000b2$")),
+        expect(page.locator("#trace-title")).to_have_text("Trace 00000000000000b2"),
+        expect(page.locator("#verdict-title")).to_have_text("✘ Broken trace")))
+    page.go_back()
+    checks.on("course")
+    c("back returns to the course", lambda: expect(lesson("01-happy-path")).to_be_visible())
+    happy.locator("a.example-trace").click()
+    c("the example trace of a passed lesson opens it, complete", lambda: (
+        expect(page).to_have_url(re.compile("#/trace/00000000000000a1$")),
+        expect(page.locator("#verdict-title")).to_have_text("✔ Complete trace")))
 
 
 def layout_ok(page):

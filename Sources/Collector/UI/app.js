@@ -1,5 +1,6 @@
 // TraceLab collector UI: plain JS over the Zipkin v2 API, /api/tracelab/traces/…/verdict (a
-// trace judged with the rest of its request) and /api/tracelab/requests/… (one request whole).
+// trace judged with the rest of its request), /api/tracelab/requests/… (one request whole)
+// and /api/tracelab/course (the lessons and the last run of each).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -864,24 +865,136 @@ function dependencySVG(links) {
   return root;
 }
 
+// ---- course view: the lessons and the last run of each (GET /api/tracelab/course) ----
+async function showCourse() {
+  show("view-course");
+  setStatus("course-status", "Loading the course…");
+  let body;
+  try {
+    body = await getJSON("/api/tracelab/course");
+  } catch (e) {
+    setStatus("course-status", "Could not load the course: " + e.message, true);
+    return;
+  }
+  renderCourse(body);
+}
+function renderCourse(body) {
+  const list = $("lessons");
+  list.replaceChildren();
+  if (!body.courseDirectory) {
+    setStatus("course-status", "This collector has no course: start the lab with `tracelab up` in the directory that holds scenarios/ (or run the collector with --course-dir DIR --course-results FILE).");
+    return;
+  }
+  const lessons = body.lessons || [];
+  const ran = lessons.filter((l) => l.result);
+  const passed = ran.filter((l) => l.result.passed).length;
+  let status = lessons.length + " lessons in " + body.courseDirectory + ". ";
+  if (body.resultsError) status += body.resultsError;
+  else if (!body.resultsFile) status += "No results file is configured (--course-results).";
+  else if (!ran.length) status += "None has run on this lab yet: tracelab run scenarios/ --check-ui-verdicts";
+  else status += ran.length + " ran on this lab, " + passed + " passed, " + (ran.length - passed) + " failed.";
+  setStatus("course-status", status, !!body.resultsError);
+  for (const lesson of lessons) list.append(lessonItem(lesson));
+  for (const other of body.otherResults || []) {
+    list.append(lessonItem({ file: other.file, name: other.name, lab: other.lab, title: other.lesson ? other.lesson.title : other.name,
+      shows: null, lookAt: null, tryNext: null, result: other, outside: true }));
+  }
+}
+function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+function lessonState(lesson) {
+  if (lesson.error) return { cls: "error", text: "file error" };
+  if (!lesson.result) return { cls: "none", text: "not run" };
+  if (lesson.result.error) return { cls: "error", text: "could not run" };
+  return lesson.result.passed ? { cls: "ok", text: "PASS" } : { cls: "fail", text: "FAIL" };
+}
+function lessonItem(lesson) {
+  const state = lessonState(lesson);
+  const key = lesson.name || lesson.file;
+  const item = el("li", { class: "lesson " + state.cls, id: "lesson-" + key, "data-lesson": key });
+  const head = el("div", { class: "lesson-head" },
+    el("span", { class: "lesson-state " + state.cls, text: state.text }),
+    el("h2", { text: lesson.title }),
+    el("span", { class: "lesson-file muted", text: lesson.file + (lesson.lab ? " · " + lesson.lab : "") + (lesson.outside ? " · not in the course directory" : "") }));
+  item.append(head);
+  if (lesson.error) item.append(el("p", { class: "error-text lesson-error", text: lesson.error }));
+  const text = el("dl", { class: "lesson-text" });
+  const put = (term, value) => { if (value) text.append(el("dt", { text: term }), el("dd", { text: value })); };
+  put("What it shows", lesson.shows);
+  put("What to look at", lesson.lookAt);
+  put("Try next", lesson.tryNext);
+  if (text.children.length) item.append(text);
+  if (lesson.result) item.append(lessonResult(lesson.result));
+  return item;
+}
+function lessonResult(result) {
+  const box = el("div", { class: "lesson-result" });
+  const when = result.finishedAt ? new Date(result.finishedAt).toLocaleString() : "at an unknown time";
+  box.append(el("p", { class: "lesson-when" },
+    el("strong", { text: "Last run: " }), when + " · " + (result.durationMillis / 1000).toFixed(1) + " s · "
+      + (result.traffic ? plural(result.traffic.sent, "request") + " · " : "") + plural(result.traceCount, "trace")));
+  if (result.error) box.append(el("p", { class: "error-text", text: "Could not run: " + result.error }));
+  const results = (result.results || []).slice().sort((a, b) => (a.passed === b.passed ? 0 : a.passed ? 1 : -1));
+  if (results.length) {
+    const checks = el("ul", { class: "checks" });
+    for (const r of results) {
+      const li = el("li", { class: r.passed ? "pass" : "fail" },
+        el("span", { class: "check-mark", text: r.passed ? "✔" : "✘", "aria-label": r.passed ? "passed" : "failed" }),
+        " ", el("code", { text: r.field }), " — expected " + r.expected + "; seen " + r.seen);
+      if (!r.passed && r.failures && r.failures.length) {
+        const failures = el("ul", { class: "check-failures" });
+        for (const f of r.failures) {
+          failures.append(el("li", {}, f.traceID ? traceLink(f.traceID, shortID(f.traceID)) : "", f.traceID ? " " : "",
+            f.hop ? el("span", { class: "hop", text: f.hop + ": " }) : "", "expected " + f.expected + ", seen " + f.seen));
+        }
+        if (r.failureCount > r.failures.length) failures.append(el("li", { class: "muted", text: "… " + (r.failureCount - r.failures.length) + " more" }));
+        li.append(failures);
+      }
+      checks.append(li);
+    }
+    box.append(checks);
+  }
+  const examples = [["failingTrace", "an offending trace"], ["brokenTrace", "a broken trace"], ["goodTrace", "a complete trace"]]
+    .filter(([k]) => result[k]).map(([k, label]) => el("li", {}, traceLink(result[k].traceID, label, "trace-link example-trace"), " — " + result[k].why));
+  if (examples.length) box.append(el("ul", { class: "examples" }, ...examples));
+  const traces = result.traces || [];
+  if (traces.length) {
+    const broken = traces.filter((t) => !t.complete);
+    const details = el("details", { class: "lesson-traces" });
+    details.append(el("summary", { text: "Traces the run verified: " + traces.length + " (" + (traces.length - broken.length) + " complete, " + broken.length + " broken)" }));
+    const ordered = broken.concat(traces.filter((t) => t.complete));
+    const links = el("ul", { class: "trace-list" });
+    for (const t of ordered) {
+      links.append(el("li", { class: t.complete ? "complete" : "broken" },
+        el("span", { class: "marker " + (t.complete ? "ok" : "broken"), text: t.complete ? "complete" : "broken" }), " ",
+        traceLink(t.traceID, t.traceID, "trace-link verified-trace"),
+        t.breaks && t.breaks.length ? el("span", { class: "muted", text: " " + t.breaks.join("; ") }) : ""));
+    }
+    details.append(links);
+    box.append(details);
+  }
+  return box;
+}
+
 // ---- routing ----
 function show(id) {
-  for (const v of ["view-search", "view-trace", "view-request", "view-deps"]) $(v).hidden = v !== id;
-  $("nav-search").toggleAttribute("aria-current", id === "view-search");
-  $("nav-deps").toggleAttribute("aria-current", id === "view-deps");
-  if ($("nav-search").hasAttribute("aria-current")) $("nav-search").setAttribute("aria-current", "page");
-  if ($("nav-deps").hasAttribute("aria-current")) $("nav-deps").setAttribute("aria-current", "page");
+  for (const v of ["view-search", "view-trace", "view-request", "view-deps", "view-course"]) $(v).hidden = v !== id;
+  for (const [nav, view] of [["nav-search", "view-search"], ["nav-deps", "view-deps"], ["nav-course", "view-course"]]) {
+    if (id === view) $(nav).setAttribute("aria-current", "page");
+    else $(nav).removeAttribute("aria-current");
+  }
 }
 function route() {
   let hash = location.hash.replace(/^#/, "");
   if (!hash && location.pathname.startsWith("/trace/")) hash = location.pathname;
   if (!hash && location.pathname.startsWith("/request/")) hash = location.pathname;
   if (!hash && location.pathname === "/dependencies") hash = "/dependencies";
+  if (!hash && location.pathname === "/course") hash = "/course";
   const m = hash.match(/^\/trace\/([0-9a-fA-F]{1,32})/);
   if (m) return showTrace(m[1].toLowerCase());
   const r = hash.match(/^\/request\/([^/?#]+)/);
   if (r) return showRequest(decodeURIComponent(r[1]));
   if (hash.startsWith("/dependencies")) return showDependencies();
+  if (hash.startsWith("/course")) return showCourse();
   show("view-search");
   loadServices().then(() => { if (!$("results").children.length) runSearch(); });
 }
