@@ -39,11 +39,12 @@ extension ZipkinSpan {
     /// `CLIENT`, `SERVER`, … or `LOCAL` for a span without kind.
     var kindLabel: String { kind?.rawValue ?? "LOCAL" }
 
-    /// Who a CLIENT span called when its SERVER side is unknown.
+    /// Who a CLIENT span called when its SERVER side is unknown: `calleeServiceName` (the remote
+    /// endpoint, or an Istio-style cluster as Envoy records it), else the first label of whatever
+    /// `upstream_cluster` says.
     var calleeGuess: String {
-        if let remote = remoteServiceName { return remote }
+        if let callee = calleeServiceName { return callee }
         if let cluster = tags["upstream_cluster"], !cluster.isEmpty {
-            // Istio style `outbound|9080||ratings.default.svc.cluster.local`: the host's first label.
             let host = cluster.split(separator: "|", omittingEmptySubsequences: false).last ?? Substring(cluster)
             let name = host.split(separator: ".").first.map(String.init) ?? String(host)
             return name.isEmpty ? "?" : name.lowercased()

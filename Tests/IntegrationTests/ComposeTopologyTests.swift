@@ -45,6 +45,7 @@ struct ComposeTopologyTests {
             case .collector: continue
             case .service: lab.formUnion([process.name, "\(process.name)-app"])
             case .proxy: lab.insert(process.name)
+            case .userApp: Issue.record("the default plan replaces no app: \(process.name)")
             }
         }
         #expect(lab.count == 3 + 3 * localPlan.sidecars.count)

@@ -1,6 +1,7 @@
 import LabModel
 import Scenario
 import Testing
+import Zipkin
 
 /// compose/envoy/*.yaml (real Envoy sidecars) against LabModel: same listeners, app, routes
 /// and weights as the tracelab-proxy sidecars.
@@ -88,6 +89,38 @@ struct EnvoyConfigTopologyTests {
                 #expect(listener.tracing.map("random_sampling")["value"] as? Int == 100)
             }
             #expect(clusters(config)["zipkin"] == "collector:\(plan.collector.port)")
+        }
+    }
+
+    @Test("outbound clusters are named Istio-style, so Envoy's CLIENT spans name their callee")
+    func clusterNames() throws {
+        for sidecar in plan.sidecars {
+            let config = try DeployFiles.yaml("compose/envoy/\(sidecar.instance.nodeID).yaml")
+            let hosts = listeners(config)["outbound"]?.virtualHosts ?? []
+            for route in sidecar.routes {
+                let host = try #require(hosts.first { $0.string("name") == route.service.rawValue })
+                let action = (host.list("routes").first as? [String: Any] ?? [:]).map("route")
+                let names = action.string("cluster").map { [$0] }
+                    ?? action.map("weighted_clusters").list("clusters").compactMap { ($0 as? [String: Any])?.string("name") }
+                #expect(names.count == route.endpoints.count, "\(sidecar.instance.nodeID) -> \(route.service)")
+                for name in names {
+                    // What the analysis and the scenario verifier read from the span's upstream_cluster tag.
+                    #expect(ZipkinSpan.istioClusterService(name) == route.service.rawValue, "\(sidecar.instance.nodeID): cluster \(name)")
+                }
+            }
+        }
+    }
+
+    @Test("x-request-id passes every Envoy unchanged (no trace reason packed into it)")
+    func requestIDKept() throws {
+        for sidecar in plan.sidecars {
+            let config = try DeployFiles.yaml("compose/envoy/\(sidecar.instance.nodeID).yaml")
+            for case let listener as [String: Any] in config.map("static_resources").list("listeners") {
+                let manager = (listener.list("filter_chains").first as? [String: Any] ?? [:]).list("filters").first as? [String: Any] ?? [:]
+                let uuid = manager.map("typed_config").map("request_id_extension").map("typed_config")
+                #expect(uuid.string("@type") == "type.googleapis.com/envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig")
+                #expect(uuid["pack_trace_reason"] as? Bool == false, "\(sidecar.instance.nodeID) \(listener.string("name") ?? "?")")
+            }
         }
     }
 

