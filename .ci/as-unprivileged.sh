@@ -21,6 +21,7 @@ for bundle in "$(dirname "$binary")"/*.resources; do
     [ -e "$bundle" ] && cp -R "$bundle" "$work/bin/"
 done
 cp -R scenarios "$work/scenarios"
+cp -R examples "$work/examples"  # lesson 11 starts an example app from here
 chmod -R a+rX "$work"
 
 run=("$work/bin/$(basename "$binary")" "$@")

@@ -41,6 +41,8 @@ public func buildCollectorRouter(
     RequestController(store: store, finder: finder, lookbackMillis: configuration.defaultLookbackMillis, now: now, logger: logger).addRoutes(to: router)
     // The dependency view's breaks (issue 22, point 4): /api/tracelab/dependencies.
     DependencyBreaksController(store: store, defaultLookbackMillis: configuration.defaultLookbackMillis, now: now, logger: logger).addRoutes(to: router)
+    // The course page (issue 22, point 5): lessons and the last run's results.
+    CourseController(courseDirectory: configuration.courseDirectory, resultsFile: configuration.courseResults).addRoutes(to: router)
     UIAssets().addRoutes(to: router)
     return router
 }

@@ -36,10 +36,15 @@ public struct CollectorConfiguration: Sendable, Hashable {
     /// Milliseconds `/traces` and `/dependencies` look back when `lookback` is absent
     /// (Zipkin's `QUERY_LOOKBACK`, one day).
     public var defaultLookbackMillis: UInt64
+    /// The workshop's scenarios directory (`scenarios/`), listed by the course page; nil: no course.
+    public var courseDirectory: String?
+    /// The results `tracelab run` saves for the lab (`.tracelab/runs/last.json`), shown per lesson.
+    public var courseResults: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 9411, storage: Storage = .memory, maxSpans: Int = 1_000_000,
-        retentionSeconds: UInt64? = nil, maxBodyBytes: Int = 16 * 1024 * 1024, defaultLookbackMillis: UInt64 = 86_400_000
+        retentionSeconds: UInt64? = nil, maxBodyBytes: Int = 16 * 1024 * 1024, defaultLookbackMillis: UInt64 = 86_400_000,
+        courseDirectory: String? = nil, courseResults: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -48,6 +53,8 @@ public struct CollectorConfiguration: Sendable, Hashable {
         self.retentionSeconds = retentionSeconds
         self.maxBodyBytes = maxBodyBytes
         self.defaultLookbackMillis = defaultLookbackMillis
+        self.courseDirectory = courseDirectory
+        self.courseResults = courseResults
     }
 
     /// Parses `HOST:PORT` (`[::1]:9411` for IPv6).

@@ -25,6 +25,8 @@ public struct LabError: Error, Hashable, Sendable, CustomStringConvertible {
         case stateUnwritable(path: String, detail: String)
         /// Ctrl-C or SIGTERM arrived while the lab was starting.
         case interrupted
+        /// `--replace INSTANCE=HOST:PORT` names an address where nothing listens.
+        case replacementUnreachable(replacement: String, address: String)
     }
 
     public let reason: Reason
@@ -57,6 +59,19 @@ public struct LabError: Error, Hashable, Sendable, CustomStringConvertible {
             return "cannot write \(path): \(detail)"
         case .interrupted:
             return "interrupted while starting; every process started so far was stopped"
+        case .replacementUnreachable(let replacement, let address):
+            return "nothing listens on \(address) (--replace \(replacement)); start your app there first, or let the lab start it with 'INSTANCE=cmd:COMMAND'"
+        }
+    }
+
+    /// True when the user's own app (`--replace`) is what failed: a usage problem (exit 2),
+    /// not a fault of the lab.
+    public func concernsReplacement(_ configuration: LabConfiguration) -> Bool {
+        let replaced = Set((configuration.replacements ?? [:]).keys)
+        switch reason {
+        case .replacementUnreachable: return true
+        case .processDied(let name, _, _, _), .notHealthy(let name, _, _, _, _), .spawnFailed(let name, _, _): return replaced.contains(name)
+        default: return false
         }
     }
 

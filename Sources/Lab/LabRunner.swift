@@ -31,6 +31,14 @@ public enum LabRunner {
             throw LabError(.portInUse(port: port, owner: owner))
         }
 
+        // A user's app the user runs must be there before its sidecar forwards to it.
+        for sidecar in plan.sidecars {
+            guard let replacement = configuration.lab.replacement(of: sidecar.instance), case .address(let address) = replacement.source else { continue }
+            if !PortProbe.accepts(host: address.host, port: address.port) {
+                throw LabError(.replacementUnreachable(replacement: replacement.description, address: address.description))
+            }
+        }
+
         let logs = LabStateStore.logsPath(in: directory)
         do {
             try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
@@ -44,12 +52,15 @@ public enum LabRunner {
             // Each run starts a fresh log, so a failure shows this run's last lines.
             try? FileManager.default.removeItem(atPath: logPath)
             do {
-                let pid = try ProcessLauncher.spawn(executable: configuration.executable, arguments: spec.arguments, logPath: logPath)
+                let pid = try ProcessLauncher.spawn(
+                    executable: spec.runsShell ? "/bin/sh" : configuration.executable, arguments: spec.arguments,
+                    environment: spec.environment, logPath: logPath
+                )
                 started.append((spec, pid))
                 logger.debug("started", metadata: ["process": "\(spec.name)", "pid": "\(pid)"])
             } catch {
-                await ProcessControl.terminate(started.map(\.pid), grace: configuration.stopGrace)
-                throw LabError(.spawnFailed(name: spec.name, executable: configuration.executable, errno: error.errno))
+                await stop(started, grace: configuration.stopGrace)
+                throw LabError(.spawnFailed(name: spec.name, executable: spec.runsShell ? "/bin/sh" : configuration.executable, errno: error.errno))
             }
         }
 
@@ -79,11 +90,11 @@ public enum LabRunner {
             return nil
         }
         if Task.isCancelled {
-            await ProcessControl.terminate(started.map(\.pid), grace: configuration.stopGrace)
+            await stop(started, grace: configuration.stopGrace)
             throw LabError(.interrupted)
         }
         if let failure {
-            await ProcessControl.terminate(started.map(\.pid), grace: configuration.stopGrace)
+            await stop(started, grace: configuration.stopGrace)
             throw failure
         }
 
@@ -105,11 +116,16 @@ public enum LabRunner {
         do {
             try LabStateStore.save(state, in: directory)
         } catch {
-            await ProcessControl.terminate(started.map(\.pid), grace: configuration.stopGrace)
+            await stop(started, grace: configuration.stopGrace)
             throw error
         }
         logger.info("lab healthy", metadata: ["lab": "\(configuration.lab.selection)", "startup_ms": "\(milliseconds)", "processes": "\(started.count)"])
         return RunningLab(state: state, directory: directory, stopGrace: configuration.stopGrace)
+    }
+
+    /// Stops what a failed start started; a user's app with everything it forked.
+    static func stop(_ started: [(spec: LabProcessSpec, pid: Int32)], grace: Duration) async {
+        await ProcessControl.terminate(started.map(\.pid), groups: Set(started.filter { $0.spec.runsShell }.map(\.pid)), grace: grace)
     }
 
     /// Throws when lab.json names a process that still runs; removes a stale lab.json.

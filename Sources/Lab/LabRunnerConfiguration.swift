@@ -31,13 +31,14 @@ public struct LabRunnerConfiguration: Sendable {
     /// `lab` moved onto free ports: a free block for the base ports, and the collector and
     /// entry ports right after it. For tests and for running beside another lab.
     public static func onFreePorts(_ lab: LabConfiguration) -> LabConfiguration? {
-        let extra = 3
+        let extra = 4
         guard let base = PortProbe.freeBlock(count: LabPlan.blockSize + extra, host: lab.host) else { return nil }
         var moved = lab
         moved.basePort = base
         moved.collectorPort = base + LabPlan.blockSize
         moved.bookinfoEntryPort = base + LabPlan.blockSize + 1
         moved.chainEntryPort = base + LabPlan.blockSize + 2
+        if lab.otlpGRPCPort != nil { moved.otlpGRPCPort = base + LabPlan.blockSize + 3 }
         return moved
     }
 

@@ -26,6 +26,8 @@ public struct LabStatusReport: Codable, Hashable, Sendable {
     public var uiURL: String
     public var entries: [LabEntry]
     public var processes: [ProcessStatus]
+    /// The instances whose app is the user's own (`--replace`), as the flag spelled them.
+    public var replacements: [String]
     /// Sum of the RSS of the processes that are up.
     public var totalRSSBytes: UInt64
     /// Sum of the PSS of the processes that are up: what the lab takes from the machine.
@@ -49,6 +51,13 @@ public struct LabStatusReport: Codable, Hashable, Sendable {
                 ports: process.ports, adminURL: process.adminURL, logFile: process.logFile
             )
         }
+        replacements = (state.plan.configuration.replacements ?? [:]).values.sorted { $0.instance < $1.instance }.map { replacement in
+            let app = state.plan.app(of: replacement.instance)?.listen.description ?? "?"
+            return switch replacement.source {
+            case .address: "\(replacement.instance.nodeID) → your app at \(app) (--replace \(replacement))"
+            case .command(let command): "\(replacement.instance.nodeID) → your app `\(command)` on \(app) (--replace; log \(LabState.logsDirectory)/\(replacement.instance.nodeID).log)"
+            }
+        }
         totalRSSBytes = processes.reduce(0) { $0 + ($1.rssBytes ?? 0) }
         totalPSSBytes = processes.reduce(0) { $0 + ($1.pssBytes ?? 0) }
         allUp = processes.allSatisfy(\.up)
@@ -61,6 +70,12 @@ public struct LabStatusReport: Codable, Hashable, Sendable {
             lines.append("\(entry.lab) entry: \(entry.url)")
         }
         lines.append("UI and Zipkin API: \(uiURL)  (spans: \(collectorURL)/api/v2/spans)")
+        let otlpGRPC = processes.first { $0.role == .collector }?.ports.first { $0.name == "otlp-grpc" }
+        let host = URL(string: collectorURL)?.host ?? "127.0.0.1"
+        lines.append("OTLP: \(collectorURL)/v1/traces (HTTP)" + (otlpGRPC.map { ", \(host):\($0.port) (gRPC)" } ?? ""))
+        for replacement in replacements {
+            lines.append("replaced: \(replacement)")
+        }
         let header = ["PROCESS", "ROLE", "STATE", "PID", "RSS", "PORTS", "LOG"]
         var rows = [header]
         for process in processes {

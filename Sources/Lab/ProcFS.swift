@@ -38,6 +38,14 @@ public enum ProcFS {
         return stat[stat.index(after: close)...].first { $0 != " " }
     }
 
+    /// The process group (field 5 of /proc/PID/stat), nil if it is gone.
+    public static func processGroup(pid: Int32) -> Int32? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 2 ? Int32(fields[2]) : nil
+    }
+
     /// User plus system CPU time the process has used, in seconds (fields 14 and 15 of
     /// /proc/PID/stat, in clock ticks); nil if it is gone.
     public static func cpuSeconds(pid: Int32) -> Double? {

@@ -38,28 +38,38 @@ public enum ProcessControl {
     }
 
     /// Sends SIGTERM to each PID, waits up to `grace` for all to exit, then SIGKILLs the rest.
-    /// Returns the PIDs that needed SIGKILL.
+    /// Returns the PIDs that needed SIGKILL. PIDs in `groups` lead a process group (a user's
+    /// app started through a shell): the whole group gets the signals, so nothing it forked
+    /// outlives the lab.
     @discardableResult
-    public static func terminate(_ pids: [Int32], grace: Duration = .seconds(5)) async -> [Int32] {
+    public static func terminate(_ pids: [Int32], groups: Set<Int32> = [], grace: Duration = .seconds(5)) async -> [Int32] {
         // Stopping must finish even when the caller was cancelled (Ctrl-C during start-up):
         // run it in a task that does not inherit the cancellation.
-        await Task { await terminateNow(pids, grace: grace) }.value
+        await Task { await terminateNow(pids, groups: groups, grace: grace) }.value
     }
 
-    private static func terminateNow(_ pids: [Int32], grace: Duration) async -> [Int32] {
-        let targets = pids.filter { $0 > 0 && isRunning($0) }
-        for pid in targets { kill(pid, SIGTERM) }
+    private static func terminateNow(_ pids: [Int32], groups: Set<Int32>, grace: Duration) async -> [Int32] {
+        func signal(_ pid: Int32, _ number: Int32) {
+            if groups.contains(pid) { kill(-pid, number) } else { kill(pid, number) }
+        }
+        // A group is gone when its last member is: the leader (a shell) may exit first.
+        func alive(_ pid: Int32) -> Bool {
+            if isRunning(pid) { return true }
+            return groups.contains(pid) && (kill(-pid, 0) == 0 || errno == EPERM)
+        }
+        let targets = pids.filter { $0 > 0 && alive($0) }
+        for pid in targets { signal(pid, SIGTERM) }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: grace)
         var remaining = targets
         while !remaining.isEmpty, clock.now < deadline {
             // Polling: a non-child's exit cannot be awaited portably.
             try? await Task.sleep(for: .milliseconds(20))
-            remaining = remaining.filter(isRunning)
+            remaining = remaining.filter(alive)
         }
-        for pid in remaining { kill(pid, SIGKILL) }
+        for pid in remaining { signal(pid, SIGKILL) }
         for pid in remaining {
-            for _ in 0..<100 where isRunning(pid) {
+            for _ in 0..<100 where alive(pid) {
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }

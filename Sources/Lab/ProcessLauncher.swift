@@ -15,8 +15,9 @@ import Foundation
 public enum ProcessLauncher {
     /// Spawns `executable arguments…` in a new process group, stdin from /dev/null,
     /// stdout and stderr appended to `logPath`, signal dispositions reset to defaults (a
-    /// parent that ignores SIGINT must not pass that on), and returns the PID.
-    public static func spawn(executable: String, arguments: [String], logPath: String) throws(SpawnError) -> Int32 {
+    /// parent that ignores SIGINT must not pass that on), and returns the PID. `environment`
+    /// is added to (and overrides) this process's own.
+    public static func spawn(executable: String, arguments: [String], environment: [String: String] = [:], logPath: String) throws(SpawnError) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -40,7 +41,16 @@ public enum ProcessLauncher {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result: Int32
+        if environment.isEmpty {
+            result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        } else {
+            var merged = ProcessInfo.processInfo.environment
+            merged.merge(environment) { _, added in added }
+            let envp: [UnsafeMutablePointer<CChar>?] = merged.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { for pointer in envp { free(pointer) } }
+            result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        }
         guard result == 0 else { throw SpawnError(errno: result) }
         return pid
     }

@@ -53,7 +53,8 @@ public struct RunningLab: Sendable {
         let first = targets.filter { $0.role != .collector }
         let last = targets.filter { $0.role == .collector }
         for wave in [first, last] where !wave.isEmpty {
-            let killed = Set(await ProcessControl.terminate(wave.map(\.pid), grace: stopGrace))
+            let groups = Set(wave.filter { $0.role == .userApp }.map(\.pid))
+            let killed = Set(await ProcessControl.terminate(wave.map(\.pid), groups: groups, grace: stopGrace))
             for process in wave {
                 if killed.contains(process.pid) { report.killed.append(process.name) } else { report.terminated.append(process.name) }
             }
@@ -74,6 +75,11 @@ public struct RunningLab: Sendable {
     /// True unless /proc shows the PID running something other than what was recorded (a
     /// PID reused after the lab died must not be killed by `down`).
     static func isSameProcess(_ process: LabState.ProcessState) -> Bool {
+        // A user's command may exec another program (`sh -c` hands over to it), so its
+        // command line is unknown; it still leads the process group the lab made for it.
+        if process.role == .userApp {
+            return ProcFS.processGroup(pid: process.pid).map { $0 == process.pid } ?? true
+        }
         guard let commandLine = ProcFS.commandLine(pid: process.pid) else { return true }
         return Array(commandLine.dropFirst()) == process.arguments
     }

@@ -13,6 +13,8 @@ public struct LabModelError: Error, Hashable, Sendable, CustomStringConvertible 
         case unknownNode(String)
         /// A sampling rate outside 0…1.
         case invalidSamplingRate(Double)
+        /// A `--replace` value that cannot be used, and why.
+        case invalidReplacement(String, String)
     }
 
     public let reason: Reason
@@ -35,6 +37,8 @@ public struct LabModelError: Error, Hashable, Sendable, CustomStringConvertible 
             "'\(text)' names no service of the labs; use a node id such as \(ServiceInstance.all.map(\.nodeID).joined(separator: ", "))"
         case .invalidSamplingRate(let rate):
             "sampling rate \(rate) is outside 0.0…1.0"
+        case .invalidReplacement(let text, let why):
+            "--replace '\(text)': \(why)"
         }
     }
 }

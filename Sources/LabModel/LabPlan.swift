@@ -46,8 +46,14 @@ public struct LabPlan: Hashable, Sendable, Codable {
         for instance in instances {
             let first = base + instance.slot * portsPerInstance
             let outbound = address(first + 1)
+            // A user's app the user runs listens where they said; one the lab starts gets the
+            // instance's planned app port (its `PORT`).
+            var listen = appAddress(instance)
+            if case .address(let address)? = configuration.replacement(of: instance)?.source {
+                listen = address
+            }
             var app = AppPlan(
-                instance: instance, listen: appAddress(instance), proxy: outbound,
+                instance: instance, listen: listen, proxy: outbound,
                 propagation: configuration.propagationMode(of: instance)
             )
             let routes = LabTopology.callees(of: instance.service).map { callee in
@@ -95,6 +101,11 @@ public struct LabPlan: Hashable, Sendable, Codable {
         }
     }
 
+    /// The collector's OTLP/gRPC listener, when the lab has one.
+    public var otlpGRPC: HostPort? {
+        configuration.otlpGRPCPort.map { HostPort(host: configuration.host, port: $0) }
+    }
+
     /// `http://host:port`, the collector's API and UI.
     public var collectorURL: String { collector.url() }
     /// The URL sidecars and apps POST spans to.
@@ -126,15 +137,33 @@ public struct LabPlan: Hashable, Sendable, Codable {
     public var processes: [LabProcessSpec] {
         var result = [LabProcessSpec(
             name: "collector", role: .collector, instance: nil,
-            arguments: LaunchArguments.collector(listen: collector, storage: configuration.collectorStorage),
-            ports: [NamedPort(name: "listen", port: collector.port)],
+            arguments: LaunchArguments.collector(listen: collector, storage: configuration.collectorStorage, otlpGRPC: otlpGRPC,
+                                                courseDirectory: configuration.courseDirectory, courseResults: configuration.courseResults),
+            ports: [NamedPort(name: "listen", port: collector.port)] + (otlpGRPC.map { [NamedPort(name: "otlp-grpc", port: $0.port)] } ?? []),
             healthURL: collector.url(path: "/health"), adminURL: nil
         )]
         for sidecar in sidecars {
-            if let app = app(of: sidecar.instance) {
+            if let replacement = configuration.replacement(of: sidecar.instance), let app = app(of: sidecar.instance) {
+                if case .command(let command) = replacement.source {
+                    let contract = AppContract(
+                        instance: sidecar.instance, port: app.listen.port, outbound: app.proxy,
+                        zipkinURL: configuration.reportsSpans ? zipkinURL : nil,
+                        collectorURL: configuration.reportsSpans ? collectorURL : nil,
+                        formats: configuration.sidecarFormats
+                    )
+                    result.append(LabProcessSpec(
+                        name: sidecar.instance.nodeID, role: .userApp, instance: sidecar.instance,
+                        arguments: ["-c", command], environment: contract.environment,
+                        ports: [NamedPort(name: "listen", port: app.listen.port)],
+                        healthURL: "tcp://\(app.listen)", adminURL: nil
+                    ))
+                }
+            } else if let app = app(of: sidecar.instance) {
                 result.append(LabProcessSpec(
                     name: sidecar.instance.nodeID, role: .service, instance: sidecar.instance,
-                    arguments: LaunchArguments.service(app, zipkinURL: configuration.reportsSpans ? zipkinURL : nil, appSpans: configuration.appSpans),
+                    arguments: LaunchArguments.service(
+                        app, zipkinURL: configuration.reportsSpans ? zipkinURL : nil, appSpans: configuration.appSpans,
+                        otlpURL: configuration.appSpansProtocol == .otlp ? collector.url(path: AppSpansProtocol.otlp.collectorPath) : nil),
                     ports: [NamedPort(name: "listen", port: app.listen.port)],
                     healthURL: app.listen.url(path: "/health"), adminURL: app.listen.url(path: "/admin/propagation")
                 ))

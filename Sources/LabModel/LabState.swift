@@ -5,6 +5,9 @@ public struct LabState: Hashable, Sendable, Codable {
     public static let directory = ".tracelab"
     public static let path = ".tracelab/lab.json"
     public static let logsDirectory = ".tracelab/logs"
+    /// The last result of each lesson `tracelab run` ran on this lab (its `--report json`
+    /// document), read by the collector's course page.
+    public static let lastRunPath = ".tracelab/runs/last.json"
 
     /// Bumped when the shape changes incompatibly.
     public var formatVersion: Int

@@ -2,9 +2,13 @@
 /// cross-part contract. `tracelab up` runs them; compose and Kubernetes files are checked
 /// against them.
 public enum LaunchArguments {
-    /// `collector --listen H:P --storage S`
-    public static func collector(listen: HostPort, storage: String = "memory") -> [String] {
-        ["collector", "--listen", listen.description, "--storage", storage]
+    /// `collector --listen H:P --storage S [--otlp-grpc H:P] [--course-dir DIR] [--course-results FILE]`
+    public static func collector(listen: HostPort, storage: String = "memory", otlpGRPC: HostPort? = nil, courseDirectory: String? = nil, courseResults: String? = nil) -> [String] {
+        var arguments = ["collector", "--listen", listen.description, "--storage", storage]
+        if let otlpGRPC { arguments += ["--otlp-grpc", otlpGRPC.description] }
+        if let courseDirectory { arguments += ["--course-dir", courseDirectory] }
+        if let courseResults { arguments += ["--course-results", courseResults] }
+        return arguments
     }
 
     /// `proxy --service S --node-id S-V --inbound … --app … --outbound … --route …… --zipkin URL
@@ -34,8 +38,9 @@ public enum LaunchArguments {
         return arguments
     }
 
-    /// `service NAME --listen … --proxy … --version V [--propagation MODE] [--app-spans --zipkin URL]`
-    public static func service(_ app: AppPlan, zipkinURL: String?, appSpans: Bool = false) -> [String] {
+    /// `service NAME --listen … --proxy … --version V [--propagation MODE] [--zipkin URL [--app-spans]
+    /// [--app-spans-protocol otlp --otlp URL]]`
+    public static func service(_ app: AppPlan, zipkinURL: String?, appSpans: Bool = false, otlpURL: String? = nil) -> [String] {
         var arguments = [
             "service", app.instance.service.rawValue,
             "--listen", app.listen.description,
@@ -53,6 +58,7 @@ public enum LaunchArguments {
         if let zipkinURL {
             arguments += ["--zipkin", zipkinURL]
             if appSpans { arguments.append("--app-spans") }
+            if let otlpURL { arguments += ["--app-spans-protocol", AppSpansProtocol.otlp.rawValue, "--otlp", otlpURL] }
         }
         return arguments
     }

@@ -60,6 +60,13 @@ public struct AdminRouter: Sendable {
             } catch {
                 return .error(.badRequest, error.description)
             }
+        case (.PUT, "/config/app"):
+            do {
+                let address = try AdminJSON.appAddress(body)
+                return Response(status: .ok, body: runtime.setApp(address).jsonBytes())
+            } catch {
+                return .error(.badRequest, error.description)
+            }
         case (.POST, "/config/reset"):
             return Response(status: .ok, body: runtime.reset().jsonBytes())
         default:
@@ -78,11 +85,11 @@ public struct AdminRouter: Sendable {
                 return .error(.badRequest, error.description)
             }
         }
-        let known = ["/ready", "/stats", "/metrics", "/config", "/config/sampling", "/config/propagation", "/config/clock", "/config/reset"]
+        let known = ["/ready", "/stats", "/metrics", "/config", "/config/sampling", "/config/propagation", "/config/clock", "/config/app", "/config/reset"]
         if known.contains(path) {
             return .error(.methodNotAllowed, "\(method.rawValue) is not supported on \(path)")
         }
-        return .error(.notFound, "no admin endpoint \(path): use /ready, /stats, /metrics, /config, PUT /config/routes/{service}, PUT /config/sampling, PUT /config/propagation, PUT /config/clock, POST /config/reset")
+        return .error(.notFound, "no admin endpoint \(path): use /ready, /stats, /metrics, /config, PUT /config/routes/{service}, PUT /config/sampling, PUT /config/propagation, PUT /config/clock, PUT /config/app, POST /config/reset")
     }
 }
 

@@ -28,6 +28,11 @@ public enum PrometheusText {
         metric("tracelab_proxy_spans_dropped_total", "counter", "Spans dropped (queue full, collector slow or down).", [("", "\(spans.dropped)")])
         metric("tracelab_proxy_spans_queued", "gauge", "Spans waiting to be sent.", [("", "\(spans.queued)")])
         metric("tracelab_proxy_span_batches_failed_total", "counter", "Span POSTs that failed.", [("", "\(spans.failedBatches)")])
+        metric("tracelab_proxy_span_encoding_info", "gauge", "The encoding of span POSTs (json or proto3).",
+               [("encoding=\"\(runtime.initialSettings.zipkinEncoding.rawValue)\"", "1")])
+        metric("tracelab_proxy_span_log_written_total", "counter", "Spans appended to --span-log.", [("", "\(spans.logWritten)")])
+        metric("tracelab_proxy_span_log_dropped_total", "counter", "Spans not written to --span-log (queue full or failed write).", [("", "\(spans.logDropped)")])
+        metric("tracelab_proxy_span_log_write_errors_total", "counter", "Writes to --span-log that failed.", [("", "\(spans.logWriteErrors)")])
         out += "# HELP tracelab_proxy_request_duration_seconds Time from request head to the end of the response.\n"
         out += "# TYPE tracelab_proxy_request_duration_seconds histogram\n"
         for (index, direction) in ["inbound", "outbound"].enumerated() {

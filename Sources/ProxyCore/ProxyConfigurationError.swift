@@ -23,6 +23,8 @@ public struct ProxyConfigurationError: Error, Hashable, Sendable, CustomStringCo
         case invalidServiceName(String)
         /// A clock offset that is not a signed duration with a unit within a day.
         case invalidClockOffset(String)
+        /// A flag value that is none of its choices, or empty; the text says which and what to use.
+        case invalidOption(String)
     }
 
     public var reason: Reason
@@ -53,6 +55,8 @@ public struct ProxyConfigurationError: Error, Hashable, Sendable, CustomStringCo
             "invalid service name '\(text)': use letters, digits, '.', '_' or '-'"
         case .invalidClockOffset(let text):
             "invalid clock offset '\(text)': expected \(ClockOffset.expected)"
+        case .invalidOption(let text):
+            text
         }
     }
 }

@@ -28,12 +28,24 @@ public final class ProxyRuntime: Sendable {
         public var dropped: UInt64
         public var queued: UInt64
         public var failedBatches: UInt64
+        /// `--span-log`: spans written, dropped (queue full or failed write), waiting, failed writes.
+        public var logWritten: UInt64
+        public var logDropped: UInt64
+        public var logQueued: UInt64
+        public var logWriteErrors: UInt64
 
-        public init(reported: UInt64 = 0, dropped: UInt64 = 0, queued: UInt64 = 0, failedBatches: UInt64 = 0) {
+        public init(
+            reported: UInt64 = 0, dropped: UInt64 = 0, queued: UInt64 = 0, failedBatches: UInt64 = 0,
+            logWritten: UInt64 = 0, logDropped: UInt64 = 0, logQueued: UInt64 = 0, logWriteErrors: UInt64 = 0
+        ) {
             self.reported = reported
             self.dropped = dropped
             self.queued = queued
             self.failedBatches = failedBatches
+            self.logWritten = logWritten
+            self.logDropped = logDropped
+            self.logQueued = logQueued
+            self.logWriteErrors = logWriteErrors
         }
     }
 
@@ -95,6 +107,15 @@ public final class ProxyRuntime: Sendable {
         guard !formats.isEmpty else { throw ProxyConfigurationError(.invalidJSON("no propagation format: use b3multi, b3single or w3c")) }
         return liveBox.withLock { live in
             live.setPropagation(formats)
+            return live.settings
+        }
+    }
+
+    /// Points inbound traffic at another app (a user's own app standing in for the lab's, for
+    /// one lesson); `reset` points it back.
+    public func setApp(_ address: HostPort) -> ProxySettings {
+        liveBox.withLock { live in
+            live.settings.app = address
             return live.settings
         }
     }

@@ -1,10 +1,11 @@
 import Foundation
+import Zipkin
 
 /// The admin API's JSON shapes (`GET /config`, `PUT /config/routes/{service}`,
 /// `PUT /config/sampling`); the keys are the cross-part contract.
 extension ProxySettings: Codable {
     enum CodingKeys: String, CodingKey {
-        case service, nodeId, inbound, app, outbound, zipkin, sampling, propagation, routes, clockOffsetMicroseconds
+        case service, nodeId, inbound, app, outbound, zipkin, zipkinEncoding, spanLog, sampling, propagation, routes, clockOffsetMicroseconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -19,7 +20,9 @@ extension ProxySettings: Codable {
             sampling: try container.decode(Double.self, forKey: .sampling),
             propagation: try container.decode([PropagationFormatName].self, forKey: .propagation),
             routes: try container.decode([String: Route].self, forKey: .routes),
-            clockOffsetMicroseconds: try container.decodeIfPresent(Int64.self, forKey: .clockOffsetMicroseconds) ?? 0
+            clockOffsetMicroseconds: try container.decodeIfPresent(Int64.self, forKey: .clockOffsetMicroseconds) ?? 0,
+            zipkinEncoding: try container.decodeIfPresent(ZipkinEncoding.self, forKey: .zipkinEncoding) ?? .json,
+            spanLog: try container.decodeIfPresent(String.self, forKey: .spanLog)
         )
     }
 
@@ -31,6 +34,8 @@ extension ProxySettings: Codable {
         try container.encode(app, forKey: .app)
         try container.encodeIfPresent(outbound, forKey: .outbound)
         try container.encodeIfPresent(zipkin, forKey: .zipkin)
+        try container.encode(zipkinEncoding, forKey: .zipkinEncoding)
+        try container.encodeIfPresent(spanLog, forKey: .spanLog)
         try container.encode(sampling, forKey: .sampling)
         try container.encode(propagation, forKey: .propagation)
         try container.encode(routes, forKey: .routes)
@@ -192,6 +197,18 @@ public enum AdminJSON {
             return try PropagationFormatName.parseList(names.joined(separator: ","))
         }
         throw ProxyConfigurationError(.invalidJSON("field 'formats' is missing or not a string or list, e.g. {\"formats\":\"b3multi,w3c\"}"))
+    }
+
+    /// Parses `{"address":"127.0.0.1:9000"}` for `PUT /config/app`.
+    public static func appAddress(_ bytes: [UInt8]) throws(ProxyConfigurationError) -> HostPort {
+        let object = try object(bytes)
+        if let unknown = object.keys.sorted().first(where: { $0 != "address" }) {
+            throw ProxyConfigurationError(.invalidJSON("unknown field '\(unknown)': use address, e.g. {\"address\":\"127.0.0.1:9000\"}"))
+        }
+        guard let text = object["address"] as? String else {
+            throw ProxyConfigurationError(.invalidJSON("field 'address' is missing or not a string, e.g. {\"address\":\"127.0.0.1:9000\"}"))
+        }
+        return try HostPort(parsing: text)
     }
 
     /// Parses `{"offset":"250ms"}` (or `"-1.5s"`, `"0"`) for `PUT /config/clock`.

@@ -12,6 +12,10 @@ public struct ProxySettings: Hashable, Sendable {
     public var app: HostPort
     public var outbound: HostPort?
     public var zipkin: String?
+    /// The body of the POSTs to `zipkin` (`--zipkin-encoding`).
+    public var zipkinEncoding: ZipkinEncoding
+    /// A file spans are appended to, one JSON span per line (`--span-log`); nil for none.
+    public var spanLog: String?
     /// Probability 0.0…1.0 that a new trace (or one whose caller deferred) is sampled.
     public var sampling: Double
     /// Formats read from incoming requests (in this precedence) and written to outgoing ones.
@@ -23,7 +27,8 @@ public struct ProxySettings: Hashable, Sendable {
     public init(
         service: String, nodeID: String? = nil, inbound: HostPort, app: HostPort, outbound: HostPort? = nil,
         zipkin: String? = nil, sampling: Double = 1.0, propagation: [PropagationFormatName] = [.b3multi, .b3single, .w3c],
-        routes: [String: Route] = [:], clockOffsetMicroseconds: Int64 = 0
+        routes: [String: Route] = [:], clockOffsetMicroseconds: Int64 = 0,
+        zipkinEncoding: ZipkinEncoding = .json, spanLog: String? = nil
     ) {
         self.service = service
         self.nodeID = nodeID ?? service
@@ -35,12 +40,29 @@ public struct ProxySettings: Hashable, Sendable {
         self.propagation = propagation
         self.routes = routes
         self.clockOffsetMicroseconds = clockOffsetMicroseconds
+        self.zipkinEncoding = zipkinEncoding
+        self.spanLog = spanLog
     }
 
     /// `--clock-offset` and `PUT /config/clock` values: a signed duration with a unit.
     public static func clockOffset(parsing text: String) throws(ProxyConfigurationError) -> Int64 {
         guard let offset = ClockOffset.parse(text) else { throw ProxyConfigurationError(.invalidClockOffset(text)) }
         return offset
+    }
+
+    /// `--zipkin-encoding` values: `json` or `proto3`.
+    public static func zipkinEncoding(parsing text: String) throws(ProxyConfigurationError) -> ZipkinEncoding {
+        do throws(ZipkinEncodingError) {
+            return try ZipkinEncoding(parsing: text)
+        } catch {
+            throw ProxyConfigurationError(.invalidOption("invalid --zipkin-encoding: \(error)"))
+        }
+    }
+
+    /// `--span-log` names a file; whether it can be written is found out when the proxy starts.
+    public static func validateSpanLog(_ path: String?) throws(ProxyConfigurationError) {
+        guard let path, path.isEmpty || path.hasSuffix("/") else { return }
+        throw ProxyConfigurationError(.invalidOption("invalid --span-log '\(path)': give a file path, e.g. /tmp/reviews-spans.jsonl"))
     }
 
     public static func validateSampling(_ rate: Double) throws(ProxyConfigurationError) {

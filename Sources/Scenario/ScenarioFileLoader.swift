@@ -26,6 +26,15 @@ public enum ScenarioFileLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(.unreadable("not UTF-8 text"), file: path)
         }
-        return try ScenarioLoader.parse(yaml: text, file: path)
+        var definition = try ScenarioLoader.parse(yaml: text, file: path)
+        // A lesson's `replace: … cmd:` runs where the file is, so its relative paths hold
+        // wherever `tracelab run` is started (as relative paths in a compose file do).
+        let directory = ((path as NSString).deletingLastPathComponent as NSString).standardizingPath
+        let absolute = directory.hasPrefix("/") ? directory
+            : ((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory) as NSString).standardizingPath
+        for instance in definition.setup.replacements.keys {
+            definition.setup.replacementDirectories[instance] = absolute
+        }
+        return definition
     }
 }

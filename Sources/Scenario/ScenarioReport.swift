@@ -1,4 +1,5 @@
 import Foundation
+import ScenarioModel
 
 /// The report formats of `tracelab run --report`.
 public enum ScenarioReportFormat: String, CaseIterable, Sendable {
@@ -15,17 +16,16 @@ public enum ScenarioReport {
         case .junit:
             return JUnitReportRenderer().render(outcomes)
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let document = JSONReport(passed: outcomes.allSatisfy(\.passed), scenarios: outcomes)
-            guard let data = try? encoder.encode(document) else { return "{\"error\":\"report could not be encoded\"}\n" }
-            return String(decoding: data, as: UTF8.self) + "\n"
+            return json(ScenarioRunReport(scenarios: outcomes))
         }
     }
 
-    struct JSONReport: Encodable {
-        var passed: Bool
-        var scenarios: [ScenarioOutcome]
+    /// The JSON report's text; also what `tracelab run` saves as `.tracelab/runs/last.json`.
+    public static func json(_ report: ScenarioRunReport) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(report) else { return "{\"error\":\"report could not be encoded\"}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// 0 all passed, 1 an assertion failed, 2 a scenario could not run.

@@ -16,13 +16,18 @@ public struct ScenarioRunner: Sendable {
         public var wait: SpanWaiter.Configuration
         public var waterfallWidth: Int
         public var progress: @Sendable (String) -> ProgressReporter
+        /// Ask the collector for its verdict of every judged trace and fail the scenario where
+        /// it differs (`CollectorVerdictCheck`); needs a target whose collector is TraceLab's.
+        public var checkCollectorVerdicts: Bool
 
         public init(seed: UInt64 = 1, wait: SpanWaiter.Configuration = .init(), waterfallWidth: Int = 100,
-                    progress: @escaping @Sendable (String) -> ProgressReporter = { ProgressReporter.automatic(label: $0) }) {
+                    progress: @escaping @Sendable (String) -> ProgressReporter = { ProgressReporter.automatic(label: $0) },
+                    checkCollectorVerdicts: Bool = false) {
             self.seed = seed
             self.wait = wait
             self.waterfallWidth = waterfallWidth
             self.progress = progress
+            self.checkCollectorVerdicts = checkCollectorVerdicts
         }
     }
 
@@ -42,6 +47,7 @@ public struct ScenarioRunner: Sendable {
         let clock = ContinuousClock()
         let began = clock.now
         var outcome = ScenarioOutcome(name: scenario.name, file: scenario.file, lab: scenario.lab.rawValue, lesson: scenario.lesson, passed: false)
+        outcome.seed = options.seed
         do throws(ScenarioRunError) {
             try await run(scenario, into: &outcome)
         } catch {
@@ -49,6 +55,7 @@ public struct ScenarioRunner: Sendable {
             outcome.error = error.description
         }
         outcome.durationMillis = Int((clock.now - began).microseconds / 1_000)
+        outcome.finishedAt = Date().formatted(.iso8601)
         return outcome
     }
 
@@ -62,6 +69,16 @@ public struct ScenarioRunner: Sendable {
         let before = wantsCounters ? await stats.read(lab: scenario.lab) : nil
         let applier = SetupApplier(admin: admin, target: target, logger: logger)
         let restoration = try await applier.apply(scenario.setup, lab: scenario.lab)
+        let waiter = SpanWaiter(backend: target.backend, services: scenario.lab.services.map(\.rawValue),
+                                configuration: options.wait, logger: logger)
+        let earlier: Set<String>
+        do {
+            earlier = try await waiter.storedTraceIDs()
+        } catch {
+            // Not fatal: only a trace of an earlier run stamped by a clock set ahead could slip in.
+            logger.warning("could not list the traces stored before the run", metadata: ["error": "\(error)"])
+            earlier = []
+        }
         let runStart = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000))
         let collector = scenario.setup.collectorDown ? try collectorControl() : nil
         if let collector {
@@ -91,11 +108,9 @@ public struct ScenarioRunner: Sendable {
                                 p50Micros: AssertionEvaluator.percentile(latencies, 50), p99Micros: AssertionEvaluator.percentile(latencies, 99))
 
         let evaluator = AssertionEvaluator(scenario: scenario)
-        let waiter = SpanWaiter(backend: target.backend, services: scenario.lab.services.map(\.rawValue),
-                                configuration: options.wait, logger: logger)
         let waited: SpanWaiter.Outcome
         do {
-            waited = try await waiter.wait(for: requests, expected: evaluator.expectedSpans, runStartMicros: runStart)
+            waited = try await waiter.wait(for: requests, expected: evaluator.expectedSpans, runStartMicros: runStart, earlier: earlier)
         } catch {
             throw ScenarioRunError(.backend("\(error)"))
         }
@@ -117,9 +132,20 @@ public struct ScenarioRunner: Sendable {
         if waited.timedOut, !evaluator.expectedSpans.allowsUnrecorded {
             results.append(Self.missingResult(waited.missing, deadline: options.wait.deadline))
         }
+        let entryTraces = observation.entryTraces(lab: scenario.lab)
+        let entrySet = Set(entryTraces)
+        let judged = set.traces.compactMap { judgements[TraceIDText.normalised($0.traceID)] }
+        let ordered = judged.filter { entrySet.contains(TraceIDText.normalised($0.traceID)) } + judged.filter { !entrySet.contains(TraceIDText.normalised($0.traceID)) }
+        if options.checkCollectorVerdicts {
+            guard let collector = target.uiURL else {
+                throw ScenarioRunError(.unsupported("--check-ui-verdicts needs TraceLab's collector: a lab from lab.json or --collector URL"))
+            }
+            results.append(await CollectorVerdictCheck(baseURL: collector, transport: HTTPClientTraceBackendTransport(httpClient: httpClient)).check(ordered))
+        }
         outcome.results = results
         outcome.passed = results.allSatisfy(\.passed)
         outcome.traceCount = observation.traces.count
+        outcome.traces = ordered.map(ScenarioOutcome.JudgedTrace.init)
 
         let draw = { (traceID: String, why: String) -> ScenarioOutcome.DrawnTrace? in
             let key = TraceIDText.normalised(traceID)
@@ -129,7 +155,6 @@ public struct ScenarioRunner: Sendable {
         if let failed = results.first(where: { !$0.passed }), let id = failed.exampleTraceID {
             outcome.failingTrace = draw(id, "\(failed.field): \(failed.failures.first?.seen ?? failed.seen)")
         }
-        let entryTraces = observation.entryTraces(lab: scenario.lab)
         if let good = entryTraces.first(where: { judgements[$0]?.complete == true }) {
             outcome.goodTrace = draw(good, "a complete trace")
         }

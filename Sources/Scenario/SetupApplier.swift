@@ -1,3 +1,5 @@
+import Foundation
+import Lab
 import Logging
 import LabModel
 import ScenarioModel
@@ -28,7 +30,9 @@ public struct SetupApplier: Sendable {
         public var appModes: [(url: String, mode: String)] = []
         public var appClocks: [(url: String, offset: String)] = []
         public var appSpans: [(url: String, enabled: Bool)] = []
-        public var isEmpty: Bool { sidecars.isEmpty && appModes.isEmpty && appClocks.isEmpty && appSpans.isEmpty }
+        /// Users' apps started for the lesson (`replace: … cmd:`), stopped with their groups.
+        public var userApps: [Int32] = []
+        public var isEmpty: Bool { sidecars.isEmpty && appModes.isEmpty && appClocks.isEmpty && appSpans.isEmpty && userApps.isEmpty }
     }
 
     /// Applies `setup`; on failure restores what was already applied and rethrows.
@@ -36,10 +40,16 @@ public struct SetupApplier: Sendable {
         var restoration = Restoration()
         let needsAdmin = !setup.routes.isEmpty || !setup.faults.isEmpty || !setup.timeouts.isEmpty || !setup.retries.isEmpty
             || !setup.propagation.isEmpty || !setup.clockOffsets.isEmpty || setup.sampling != nil
-            || setup.sidecarPropagation != nil || setup.appSpans
+            || setup.sidecarPropagation != nil || setup.appSpans || !setup.replacements.isEmpty
         guard needsAdmin else { return restoration }
         guard let state = target.state else {
             throw ScenarioRunError(.unsupported("this scenario changes the lab (setup:), which needs the lab's admin APIs: run it on a local lab (`tracelab up`, or no --entry/--collector) or on the compose lab with `--target compose` (compose/lab.json)"))
+        }
+        let changesSidecars = !setup.routes.isEmpty || !setup.faults.isEmpty || !setup.timeouts.isEmpty || !setup.retries.isEmpty
+            || !setup.clockOffsets.isEmpty || setup.sampling != nil || setup.sidecarPropagation != nil || !setup.replacements.isEmpty
+        if changesSidecars, let first = target.sidecars(of: lab).first, let base = target.sidecarAdmin(first),
+           let version = await envoyVersion(admin: base) {
+            throw ScenarioRunError(.unsupported("this scenario's setup changes the sidecars (routes, faults, sampling, propagation or clocks) through tracelab-proxy's admin API, but the sidecar at \(base) is Envoy \(version) (compose/docker-compose.envoy.yaml), whose admin API has no such switches: run it on the lab with tracelab-proxy sidecars (compose without the Envoy override, or `tracelab up`)"))
         }
         do throws(ScenarioRunError) {
             try await applyRoutes(setup, lab: lab, plan: state.plan, restoration: &restoration)
@@ -80,6 +90,9 @@ public struct SetupApplier: Sendable {
                 restoration.appModes.append((url, previous))
                 try await admin.send(.POST, url, json: ["mode": mode.rawValue])
             }
+            for (instance, source) in setup.replacements.sorted(by: { $0.key < $1.key }) {
+                try await replace(instance, with: source, setup: setup, state: state, restoration: &restoration)
+            }
             for (instance, offset) in setup.clockOffsets.sorted(by: { $0.key < $1.key }) {
                 let text = "\(offset.microseconds)us"
                 guard let sidecar = target.sidecarAdmin(instance), let app = target.appClockAdmin(instance) else {
@@ -96,6 +109,75 @@ public struct SetupApplier: Sendable {
             throw error
         }
         return restoration
+    }
+
+    /// Puts the user's app behind `instance`'s sidecar (`PUT /config/app`; the sidecar's reset
+    /// points it back), starting it first when it is a command. The command gets the app
+    /// contract (`AppContract`) of the running lab in its environment and a free port.
+    func replace(_ instance: ServiceInstance, with source: AppReplacement.Source, setup: ScenarioSetup, state: LabState, restoration: inout Restoration) async throws(ScenarioRunError) {
+        let replacement = AppReplacement(instance: instance, source: source)
+        if case .compose = target.collectorControl {
+            throw ScenarioRunError(.unsupported("replace \(replacement): your app runs on this machine, which the compose lab's sidecars cannot reach; run it on a local lab (`tracelab up`, or `tracelab run` without a lab)"))
+        }
+        guard let admin = target.sidecarAdmin(instance), let sidecar = state.plan.sidecar(of: instance) else {
+            throw ScenarioRunError(.unsupported("no sidecar for \(instance.nodeID) in the lab's state; is the \(instance.service.lab) lab running?"))
+        }
+        let address: HostPort
+        switch source {
+        case .address(let given):
+            guard PortProbe.accepts(host: given.host, port: given.port) else {
+                throw ScenarioRunError(.lab("nothing listens on \(given) (replace \(replacement)); start your app there first, or give cmd:COMMAND"))
+            }
+            address = given
+        case .command(let command):
+            guard let port = PortProbe.freeBlock(count: 1, host: sidecar.app.host) else {
+                throw ScenarioRunError(.lab("no free port for \(replacement)"))
+            }
+            address = HostPort(host: sidecar.app.host, port: port)
+            let contract = AppContract(
+                instance: instance, port: port, outbound: sidecar.outbound, zipkinURL: state.zipkinURL, collectorURL: state.collectorURL,
+                formats: setup.sidecarPropagation.map { $0.split(separator: ",").map(String.init) } ?? state.plan.configuration.sidecarFormats
+            )
+            let logs = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(LabState.logsDirectory)
+            try? FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+            let logPath = (logs as NSString).appendingPathComponent("\(instance.nodeID)-replacement.log")
+            try? FileManager.default.removeItem(atPath: logPath)
+            let pid: Int32
+            do {
+                let directory = setup.replacementDirectories[instance] ?? FileManager.default.currentDirectoryPath
+                pid = try ProcessLauncher.spawn(
+                    executable: "/bin/sh", arguments: ["-c", "cd -- \"$1\" && eval \"$2\"", "sh", directory, command],
+                    environment: contract.environment, logPath: logPath)
+            } catch {
+                throw ScenarioRunError(.lab("cannot start \(replacement): \(String(cString: strerror(error.errno)))"))
+            }
+            restoration.userApps.append(pid)
+            let outcome = await HealthChecker().waitUntilHealthy(
+                url: "tcp://\(address)", pid: pid, deadline: ContinuousClock.now.advanced(by: .seconds(30)))
+            let what: String? = switch outcome {
+            case .healthy: nil
+            case .died: "exited before it listened on \(address)"
+            case .timedOut: "did not listen on \(address) within 30 s"
+            }
+            if let what {
+                let tail = LogTail.lastLines(of: logPath).map { "    " + $0 }.joined(separator: "\n")
+                throw ScenarioRunError(.lab("your app (\(replacement)) \(what); last lines of \(logPath):\n\(tail.isEmpty ? "    (log is empty)" : tail)"))
+            }
+            logger.debug("user app started", metadata: ["instance": "\(instance.nodeID)", "pid": "\(pid)", "address": "\(address)"])
+        }
+        remember(admin, in: &restoration)
+        try await self.admin.send(.PUT, admin + "/config/app", json: ["address": address.description])
+    }
+
+    /// Envoy's version when the admin API at `base` is Envoy's (the compose Envoy override puts
+    /// it on the sidecar's admin port): its `GET /server_info` names the build
+    /// (`HASH/1.40.0/Clean/RELEASE/BoringSSL`); tracelab-proxy answers 404. Asked before any
+    /// sidecar is changed, so a lesson Envoy cannot express is refused with nothing to undo.
+    func envoyVersion(admin base: String) async -> String? {
+        guard let info = try? await admin.send(.GET, base + "/server_info") as? [String: Any],
+              let build = info["version"] as? String, info["command_line_options"] != nil else { return nil }
+        let parts = build.split(separator: "/")
+        return parts.count > 1 ? String(parts[1]) : build
     }
 
     func remember(_ base: String, in restoration: inout Restoration) {
@@ -147,6 +229,7 @@ public struct SetupApplier: Sendable {
 
     /// Undoes `restoration`; failures are logged, not thrown, so every step is attempted.
     public func restore(_ restoration: Restoration) async {
+        // The sidecars first (a reset points them back at the lab's apps), the users' apps last.
         for base in restoration.sidecars {
             do {
                 try await admin.send(.POST, base + "/config/reset")
@@ -174,6 +257,9 @@ public struct SetupApplier: Sendable {
             } catch {
                 logger.warning("could not restore an app's clock offset", metadata: ["url": "\(url)", "error": "\(error)"])
             }
+        }
+        if !restoration.userApps.isEmpty {
+            await ProcessControl.terminate(restoration.userApps, groups: Set(restoration.userApps), grace: .seconds(5))
         }
     }
 }

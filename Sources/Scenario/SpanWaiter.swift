@@ -56,7 +56,17 @@ public struct SpanWaiter: Sendable {
         self.logger = logger
     }
 
-    public func wait(for requests: [RecordedRequest], expected: ExpectedSpans, runStartMicros: UInt64) async throws -> Outcome {
+    /// The ids of the traces the backend holds now, read before a run's traffic: they belong to
+    /// earlier runs even when a span of theirs is stamped after the run started (a host whose
+    /// clock is ahead, lesson 09), so `wait` leaves them out.
+    public func storedTraceIDs() async throws -> Set<String> {
+        Set(try await fetch(requests: [], limit: 300, runStartMicros: 0).keys)
+    }
+
+    /// Waits for `requests`' spans. `earlier` (from `storedTraceIDs()` before the traffic) are
+    /// traces of earlier runs, left out unless a request of this run claims the id.
+    public func wait(for requests: [RecordedRequest], expected: ExpectedSpans, runStartMicros: UInt64,
+                     earlier: Set<String> = []) async throws -> Outcome {
         let start = clock.elapsed()
         var backoff = configuration.initialBackoff
         var polls = 0
@@ -67,7 +77,7 @@ public struct SpanWaiter: Sendable {
         let limit = max(100, requests.count * 4 + 50)
         while true {
             polls += 1
-            traces = try await fetch(requests: requests, limit: limit, runStartMicros: runStartMicros)
+            traces = try await fetch(requests: requests, limit: limit, runStartMicros: runStartMicros, earlier: earlier)
             let spanCount = traces.values.reduce(0) { $0 + $1.count }
             let now = clock.elapsed()
             if spanCount != lastCount {
@@ -94,8 +104,10 @@ public struct SpanWaiter: Sendable {
     /// The run's traces: listed per service, plus any known trace id the listing missed.
     /// Traces all of whose spans started before the run are left out (an earlier run's). The
     /// test is per trace, not per span: a host whose clock is behind (the clock-skew lesson)
-    /// stamps its spans before the run started, and they still belong to it.
-    func fetch(requests: [RecordedRequest], limit: Int, runStartMicros: UInt64) async throws -> [String: [ZipkinSpan]] {
+    /// stamps its spans before the run started, and they still belong to it. A host whose
+    /// clock is ahead makes an earlier run's trace look new, hence `earlier`.
+    func fetch(requests: [RecordedRequest], limit: Int, runStartMicros: UInt64,
+               earlier: Set<String> = []) async throws -> [String: [ZipkinSpan]] {
         var byTrace: [String: [SpanIdentity: ZipkinSpan]] = [:]
         func add(_ spans: [ZipkinSpan]) {
             for span in spans {
@@ -111,9 +123,10 @@ public struct SpanWaiter: Sendable {
             guard let id = request.traceID.map(TraceIDText.normalised), byTrace[id] == nil else { continue }
             add(try await backend.trace(id: id))
         }
+        let claimed = Set(requests.compactMap { $0.traceID.map(TraceIDText.normalised) })
         // Same machine, same clock for the entry spans: 50 ms of slack.
-        byTrace = byTrace.filter { _, spans in
-            spans.values.contains { ($0.timestamp ?? UInt64.max) &+ 50_000 >= runStartMicros }
+        byTrace = byTrace.filter { id, spans in
+            (!earlier.contains(id) || claimed.contains(id)) && spans.values.contains { ($0.timestamp ?? UInt64.max) &+ 50_000 >= runStartMicros }
         }
         return byTrace.mapValues { Array($0.values).sorted { ($0.timestamp ?? 0, $0.id.value) < ($1.timestamp ?? 0, $1.id.value) } }
     }

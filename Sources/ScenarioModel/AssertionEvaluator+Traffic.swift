@@ -128,7 +128,7 @@ extension AssertionEvaluator {
     func clientSpans(at hop: HopName, _ observation: ScenarioObservation) -> [ZipkinSpan] {
         observation.traces.keys.sorted().flatMap { observation.traces[$0] ?? [] }.filter {
             $0.kind == .client && hop.caller.matches(service: $0.localServiceName, nodeID: $0.tags["node_id"])
-                && $0.remoteServiceName == hop.callee.service.rawValue
+                && $0.calleeServiceName == hop.callee.service.rawValue
         }
     }
 
@@ -227,7 +227,7 @@ extension AssertionEvaluator {
     func sidecars(_ counters: [SidecarCounterExpectation], _ observation: ScenarioObservation, field: String) -> AssertionResult {
         let expected = counters.map { "\($0.counter.rawValue) \($0.bound)" }.joined(separator: ", ")
         guard let values = observation.sidecarCounters else {
-            return AssertionResult(field: field, passed: false, expected: expected, seen: "sidecar /stats not reachable (no lab.json admin URLs)",
+            return AssertionResult(field: field, passed: false, expected: expected, seen: "sidecar /stats not readable (no lab.json admin URLs, or the sidecars are not tracelab-proxy: Envoy's /stats has no TraceLab counters)",
                                    failures: [.init(expected: expected, seen: "no sidecar counters")])
         }
         var failures: [AssertionResult.Failure] = []

@@ -246,7 +246,14 @@ public struct AssertionEvaluator: Sendable {
     func tags(_ tags: [TagExpectation], _ observation: ScenarioObservation, field: String) -> AssertionResult {
         var failures: [AssertionResult.Failure] = []
         var checked = 0
-        let spans = observation.traces.keys.sorted().flatMap { observation.traces[$0] ?? [] }
+        var spans = observation.traces.keys.sorted().flatMap { observation.traces[$0] ?? [] }
+        // The lab's spans (sidecars' and its apps') carry `node_id`; a user's app standing in
+        // for an instance (`replace:`) reports its own, which the lesson's tag rules are not
+        // about: its spans are judged by the trace's links, not by the lab's tag conventions.
+        let replacedServices = Set(scenario.setup.replacements.keys.map(\.service.rawValue))
+        if !replacedServices.isEmpty {
+            spans.removeAll { $0.tags["node_id"] == nil && $0.localServiceName.map(replacedServices.contains) == true }
+        }
         for expectation in tags {
             let matching = spans.filter { span in
                 (expectation.node?.matches(service: span.localServiceName, nodeID: span.tags["node_id"]) ?? true)

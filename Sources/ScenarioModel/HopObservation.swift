@@ -65,7 +65,7 @@ public struct HopObservation: Hashable, Sendable {
         var callersSeen: Set<SpanKey> = []
         let clients = spans.filter {
             $0.kind == .client && hop.caller.matches(service: $0.localServiceName, nodeID: $0.tags["node_id"])
-                && $0.remoteServiceName == hop.callee.service.rawValue
+                && $0.calleeServiceName == hop.callee.service.rawValue
         }
         for client in clients {
             let callerServer = index.serverAncestor(of: client, service: hop.caller)

@@ -70,6 +70,13 @@ public struct ScenarioSetup: Hashable, Sendable {
     public var sidecarPropagation: String?
     /// Lab option: apps report their own spans (`tracelab up --app-spans`).
     public var appSpans: Bool
+    /// The user's own apps in place of lab instances for this lesson (`replace: {reviews-v2:
+    /// "cmd:python3 app.py"}`, or `tracelab run --replace`): each instance's sidecar forwards
+    /// to it while the lesson runs.
+    public var replacements: [ServiceInstance: AppReplacement.Source] = [:]
+    /// Where a replacement's command runs: the scenario file's directory for the file's own
+    /// `replace:`; the current directory when absent (`tracelab run --replace`).
+    public var replacementDirectories: [ServiceInstance: String] = [:]
 
     public init(routes: [ServiceName: [String: Int]] = [:], faults: [ServiceName: FaultSpec] = [:],
                 timeouts: [ServiceName: Duration] = [:], retries: [ServiceName: Int] = [:],

@@ -9,7 +9,7 @@ import Yams
 public enum ScenarioLoader {
     static let topKeys = ["name", "lesson", "lab", "setup", "traffic", "expect"]
     static let lessonKeys = ["title", "shows", "look_at", "try_next"]
-    static let setupKeys = ["routes", "faults", "timeouts", "retries", "propagation", "clock_offset", "sampling", "collector", "sidecar_propagation", "app_spans"]
+    static let setupKeys = ["routes", "faults", "timeouts", "retries", "propagation", "clock_offset", "sampling", "collector", "sidecar_propagation", "app_spans", "replace"]
     static let trafficKeys = ["path", "method", "requests", "duration", "concurrency", "rate", "headers", "context"]
 
     /// Parses `yaml`; `file` is only used in error messages and reports.
@@ -144,6 +144,17 @@ public enum ScenarioLoader {
         }
         if let appSpans = fields["app_spans"] {
             setup.appSpans = try appSpans.bool()
+        }
+        for (key, value) in try fields["replace"]?.entries() ?? [] {
+            guard let instance = ServiceInstance(nodeID: key), instance.service.lab == lab else {
+                throw value.error(.invalidValue(key, hint: "name one instance of the \(lab) lab, e.g. \(lab.services.last?.instances.last?.nodeID ?? "ratings-v1")"))
+            }
+            let text = try value.string()
+            do {
+                setup.replacements[instance] = try AppReplacement(parsing: "\(key)=\(text)").source
+            } catch {
+                throw value.error(.invalidValue(text, hint: "write HOST:PORT of your running app, or cmd:COMMAND for the lab to start it"))
+            }
         }
         if let collector = fields["collector"] {
             let state = try collector.string()

@@ -34,7 +34,7 @@ public struct SpanSignature: Hashable, Sendable, Comparable, CustomStringConvert
             return
         }
         switch span.kind {
-        case .client: self.init(kind: .client, service: service, node: span.tags["node_id"], remote: span.remoteServiceName)
+        case .client: self.init(kind: .client, service: service, node: span.tags["node_id"], remote: span.calleeServiceName)
         case .server: self.init(kind: .server, service: service, node: span.tags["node_id"])
         default: return nil
         }

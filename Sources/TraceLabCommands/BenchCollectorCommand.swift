@@ -3,14 +3,17 @@ import Collector
 import Foundation
 import Logging
 
-/// `tracelab bench collector`: ingest spans/s (memory and SQLite), trace lookup p50/p99 with
-/// a full store, and memory per stored span (issue 6 targets).
+/// `tracelab bench collector`: ingest spans/s (memory and SQLite) for Zipkin JSON, Zipkin proto3
+/// and OTLP protobuf bodies, trace lookup p50/p99 with a full store, and memory per stored span
+/// (issue 6 and issue 23 targets).
 struct BenchCollectorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collector",
         abstract: "Post Envoy-shaped spans to an in-process collector over loopback HTTP and print ingest and query figures.",
         discussion: """
-        Targets (issue 6, one core): ≥ 100,000 spans/s ingest (memory), ≥ 30,000 spans/s (SQLite), \
+        The same Envoy-shaped spans are posted as Zipkin v2 JSON, Zipkin proto3 (application/x-protobuf \
+        to /api/v2/spans) and OTLP protobuf (/v1/traces), one format after the other into the same collector. \
+        Targets (issues 6 and 23, one core): ≥ 100,000 spans/s ingest for each format (memory), ≥ 30,000 spans/s (SQLite), \
         GET /api/v2/trace/{id} p99 < 5 ms with 1,000,000 spans stored, < 1.5 KB resident per stored span. \
         Run from a release build: swift run -c release tracelab bench collector. \
         To give the collector a core of its own, start it pinned and fresh, and point --url at it:
@@ -22,10 +25,10 @@ struct BenchCollectorCommand: AsyncParsableCommand {
     @Option(help: "Which stores to measure: memory, sqlite or both.")
     var storage: String = "both"
 
-    @Option(help: "Spans posted for the timed ingest figure.")
+    @Option(help: "Spans posted for each format's timed ingest figure.")
     var ingestSpans: Int = 200_000
 
-    @Option(help: "Spans stored before the query figure (including the ingest ones).")
+    @Option(help: "Spans stored before the query figure (including the ingest ones of every format).")
     var storedSpans: Int = 1_000_000
 
     @Option(help: "Spans per POST (a multiple of 4: one bookinfo trace is four spans).")
@@ -95,9 +98,17 @@ struct BenchCollectorCommand: AsyncParsableCommand {
         case "sqlite": "target ≥ 30000"
         default: "targets: memory ≥ 100000, SQLite ≥ 30000"
         }
-        var lines = [
-            "collector [\(report.storage)]",
-            String(format: "  ingest            %10.0f spans/s  (%d spans in %.2f s; %@)", report.spansPerSecond, report.ingestSpans, report.ingestSeconds, target),
+        var lines = ["collector [\(report.storage)]"]
+        for figure in report.ingest {
+            let label = switch figure.format {
+            case .json: "ingest JSON       "
+            case .proto3: "ingest proto3     "
+            case .otlp: "ingest OTLP proto "
+            }
+            lines.append(String(format: "  %@%10.0f spans/s  (%d spans in %.2f s, %d bytes per batch; %@)",
+                                label, figure.spansPerSecond, figure.spans, figure.seconds, figure.bytesPerBatch, target))
+        }
+        lines += [
             String(format: "  fill              %10.0f spans/s  (to %d stored spans)", report.fillSpansPerSecond, report.storedSpans),
             String(format: "  GET trace p50     %10.3f ms", report.traceQueryP50Milliseconds),
             String(format: "  GET trace p99     %10.3f ms  (target < 5 ms)", report.traceQueryP99Milliseconds),

@@ -5,12 +5,14 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import SpanFormats
 import SpanStore
 import Synchronization
 import TraceContext
 import Zipkin
 
-/// Loopback benchmark of the collector (issue 6): ingest spans/s over HTTP in batches,
+/// Loopback benchmark of the collector (issue 6): ingest spans/s over HTTP in batches — Zipkin
+/// v2 JSON, Zipkin proto3 and OTLP protobuf, the same spans in each (issue 23) —
 /// `GET /api/v2/trace/{id}` latency with a full store, and resident memory per stored span.
 ///
 /// The collector runs in this process on 127.0.0.1:0 and the client is AsyncHTTPClient, so
@@ -34,11 +36,53 @@ struct CollectorBenchmark {
         var queries: Int
     }
 
+    /// The ingest bodies measured, in the order they run.
+    enum IngestFormat: String, CaseIterable, Codable {
+        case json = "zipkin-json"
+        case proto3 = "zipkin-proto3"
+        case otlp = "otlp-protobuf"
+
+        var path: String { self == .otlp ? "/v1/traces" : "/api/v2/spans" }
+        var contentType: String { self == .json ? "application/json" : "application/x-protobuf" }
+        /// Zipkin's ingest answers 202, OTLP/HTTP 200 with an `ExportTraceServiceResponse`.
+        var acceptedStatus: UInt { self == .otlp ? 200 : 202 }
+        /// Each format's spans get their own trace ids (this high half), so every format
+        /// inserts new spans instead of merging into the ones the previous format stored.
+        var traceIDHigh: UInt64 {
+            switch self {
+            case .json: 0x7e1a_b000_0000_0000
+            case .proto3: 0x7e1a_b000_0000_0001
+            case .otlp: 0x7e1a_b000_0000_0002
+            }
+        }
+
+        func encode(_ spans: [ZipkinSpan]) -> [UInt8] {
+            switch self {
+            case .json: ZipkinJSONEncoder().encode(spans)
+            case .proto3: ZipkinProto3Encoder().encode(spans)
+            case .otlp: OTLPExportEncoder().encode(spans)
+            }
+        }
+    }
+
+    /// One format's ingest figure.
+    struct IngestFigure: Codable {
+        var format: IngestFormat
+        var spans: Int
+        var seconds: Double
+        var spansPerSecond: Double
+        /// Average body size of one batch.
+        var bytesPerBatch: Int
+    }
+
     struct Report: Codable {
         var storage: String
+        /// The Zipkin JSON figure (kept at the top level for existing readers of the JSON).
         var ingestSpans: Int
         var ingestSeconds: Double
         var spansPerSecond: Double
+        /// Every format's figure, JSON first.
+        var ingest: [IngestFigure]
         var storedSpans: Int
         var fillSpansPerSecond: Double
         var traceQueryP50Milliseconds: Double
@@ -67,7 +111,8 @@ struct CollectorBenchmark {
 
     private func runInProcess(storage: CollectorConfiguration.Storage) async throws -> Report {
         let baseline = Self.residentBytes()
-        let store = try makeSpanStore(configuration: CollectorConfiguration(storage: storage, maxSpans: options.storedSpans + options.ingestSpans + 10))
+        let store = try makeSpanStore(configuration: CollectorConfiguration(
+            storage: storage, maxSpans: options.storedSpans + IngestFormat.allCases.count * options.ingestSpans + 10))
         let port = Mutex<Int?>(nil)
         let ready = AsyncStream<Void>.makeStream()
         let app = buildCollectorApplication(
@@ -99,16 +144,28 @@ struct CollectorBenchmark {
     ) async throws -> Report {
         let url = base + "/api/v2/spans"
 
-        // Ingest: pre-encoded batches, so the figure is the collector's and not the encoder's.
+        // Ingest, one format after the other into the same collector: pre-encoded batches, so
+        // the figure is the collector's and not the encoder's.
         let batchCount = max(1, options.ingestSpans / options.batchSize)
-        let batches = (0..<batchCount).map { ByteBuffer(bytes: ZipkinJSONEncoder().encode(Self.spans(batch: $0, size: options.batchSize))) }
-        let ingest = try await post(batches: { batches[$0] }, count: batchCount, url: url)
+        var figures: [IngestFigure] = []
+        for format in IngestFormat.allCases {
+            let batches = (0..<batchCount).map {
+                ByteBuffer(bytes: format.encode(Self.spans(batch: $0, size: options.batchSize, traceIDHigh: format.traceIDHigh)))
+            }
+            let timing = try await post(batches: { batches[$0] }, count: batchCount, url: base + format.path, format: format)
+            figures.append(IngestFigure(
+                format: format, spans: batchCount * options.batchSize, seconds: timing.seconds,
+                spansPerSecond: Double(batchCount * options.batchSize) / timing.seconds,
+                bytesPerBatch: batches.reduce(0) { $0 + $1.readableBytes } / batchCount
+            ))
+        }
+        let ingest = figures[0]
 
         // Fill to the stored size, encoding as we go (not timed as ingest).
-        let fillBatches = max(0, (options.storedSpans - batchCount * options.batchSize) / options.batchSize)
+        let fillBatches = max(0, (options.storedSpans - figures.count * batchCount * options.batchSize) / options.batchSize)
         let fill = try await post(
             batches: { ByteBuffer(bytes: ZipkinJSONEncoder().encode(Self.spans(batch: batchCount + $0, size: options.batchSize))) },
-            count: fillBatches, url: url)
+            count: fillBatches, url: url, format: .json)
         let stats = try await stats()
         let perSpan = memoryPerSpan(stats)
 
@@ -131,8 +188,7 @@ struct CollectorBenchmark {
         latencies.sort()
         return Report(
             storage: storage,
-            ingestSpans: batchCount * options.batchSize, ingestSeconds: ingest.seconds,
-            spansPerSecond: Double(batchCount * options.batchSize) / ingest.seconds,
+            ingestSpans: ingest.spans, ingestSeconds: ingest.seconds, spansPerSecond: ingest.spansPerSecond, ingest: figures,
             storedSpans: stats.spans,
             fillSpansPerSecond: fillBatches == 0 ? 0 : Double(fillBatches * options.batchSize) / fill.seconds,
             traceQueryP50Milliseconds: Self.percentile(latencies, 0.50),
@@ -141,7 +197,9 @@ struct CollectorBenchmark {
         )
     }
 
-    private func post(batches: @escaping @Sendable (Int) -> ByteBuffer, count: Int, url: String) async throws -> (seconds: Double, Void) {
+    private func post(
+        batches: @escaping @Sendable (Int) -> ByteBuffer, count: Int, url: String, format: IngestFormat
+    ) async throws -> (seconds: Double, Void) {
         let next = BatchCounter()
         let start = ContinuousClock.now
         let concurrency = options.concurrency
@@ -153,11 +211,13 @@ struct CollectorBenchmark {
                         guard index < count else { return }
                         var request = HTTPClientRequest(url: url)
                         request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.headers.add(name: "Content-Type", value: format.contentType)
                         request.body = .bytes(batches(index))
                         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                         _ = try await response.body.collect(upTo: 1 << 20)
-                        guard response.status == .accepted else { throw BenchmarkError("POST spans answered \(response.status.code)") }
+                        guard response.status.code == format.acceptedStatus else {
+                            throw BenchmarkError("POST \(format.rawValue) spans to \(url) answered \(response.status.code)")
+                        }
                     }
                 }
             }
@@ -173,18 +233,18 @@ struct CollectorBenchmark {
         return sorted[min(sorted.count - 1, max(0, rank))]
     }
 
-    static func traceID(_ index: Int) -> TraceID {
-        TraceID(high: 0x7e1a_b000_0000_0000, low: UInt64(index) &+ 1) ?? TraceID(low: 1)!
+    static func traceID(_ index: Int, high: UInt64 = IngestFormat.json.traceIDHigh) -> TraceID {
+        TraceID(high: high, low: UInt64(index) &+ 1) ?? TraceID(low: 1)!
     }
 
     /// `size` spans, four per trace, shaped like Envoy 1.40's bookinfo spans.
-    static func spans(batch: Int, size: Int) -> [ZipkinSpan] {
+    static func spans(batch: Int, size: Int, traceIDHigh: UInt64 = IngestFormat.json.traceIDHigh) -> [ZipkinSpan] {
         var spans: [ZipkinSpan] = []
         spans.reserveCapacity(size)
         let base: UInt64 = UInt64(Date().timeIntervalSince1970 * 1_000_000)
         for offset in 0..<(size / 4) {
             let index = batch * (size / 4) + offset
-            let trace = traceID(index)
+            let trace = traceID(index, high: traceIDHigh)
             let root = SpanID(UInt64(index) << 4 | 1) ?? SpanID(1)!
             let call = SpanID(UInt64(index) << 4 | 2) ?? SpanID(2)!
             let leaf = SpanID(UInt64(index) << 4 | 3) ?? SpanID(3)!

@@ -41,7 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let target = LabSession.target(running.state)
         print("Lab up in \(running.state.startupMilliseconds) ms. Entry: \(running.state.entryURL(of: .bookinfo) ?? "?")\n")
-        let runner = ScenarioRunner(target: target, options: .init(seed: 42, waterfallWidth: RunCommand.terminalWidth()), logger: logger)
+        let runner = ScenarioRunner(target: target, options: .init(seed: UInt64.random(in: 1...UInt64.max), waterfallWidth: RunCommand.terminalWidth()), logger: logger)
         let renderer = TextReportRenderer(colour: colour, verbose: false, uiURL: nil)
         var outcomes: [ScenarioOutcome] = []
         for scenario in scenarios {

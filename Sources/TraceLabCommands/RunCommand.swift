@@ -45,8 +45,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var out: String?
 
-    @Option(help: "Seed for request ids and injected trace contexts.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed for request ids and injected trace contexts (default: a new one each run, so a rerun on the same lab starts new traces; the JSON report gives it).")
+    var seed: UInt64?
 
     @Option(help: "Longest wait for the expected spans, in seconds.")
     var waitSeconds: Int = 30
@@ -54,8 +54,21 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Start the run's own lab on free ports instead of the default ones.")
     var freePorts = false
 
+    @Option(
+        name: .customLong("replace"),
+        help: ArgumentHelp(
+            "Run the lessons with your own app in place of a lab instance: INSTANCE=HOST:PORT or 'INSTANCE=cmd:COMMAND' (started per lesson with PORT, TRACELAB_OUTBOUND, OTEL_* set); repeatable; local labs only. See docs/BYO.md.",
+            valueName: "instance=app"
+        )
+    )
+    var replace: [String] = []
+
     @Flag(help: "More detail: debug logs, missing spans, a complete trace's waterfall.")
     var verbose = false
+
+    @Flag(name: .customLong("check-ui-verdicts"),
+          help: "Also ask TraceLab's collector for its verdict of every judged trace (what the web UI shows); a verdict that differs from the verifier's fails the scenario.")
+    var checkUIVerdicts = false
 
     mutating func run() async throws {
         do {
@@ -73,16 +86,41 @@ struct RunCommand: AsyncParsableCommand {
         guard let format = ScenarioReportFormat(rawValue: report) else {
             throw CommandFailure.usage("--report must be text, json or junit, not '\(report)'")
         }
-        let definitions: [ScenarioDefinition]
+        var definitions: [ScenarioDefinition]
         do {
             definitions = try ScenarioFileLoader.load(paths: scenarios)
         } catch {
             throw CommandFailure.usage(error.description)
         }
         guard !definitions.isEmpty else { throw CommandFailure.usage("no scenario files in \(scenarios.joined(separator: ", "))") }
+        let replacements: [AppReplacement]
+        do {
+            replacements = Array(try AppReplacement.byNode(try replace.map { value throws(LabModelError) in try AppReplacement(parsing: value) }).values)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        if let unused = replacements.first(where: { replacement in !definitions.contains { $0.lab == replacement.instance.service.lab } }) {
+            throw CommandFailure.usage("--replace \(unused): no scenario given runs the \(unused.instance.service.lab) lab")
+        }
+        // The user's apps stand in for the instances in every lesson of their lab, over the
+        // lesson's own `replace:`.
+        definitions = definitions.map { definition in
+            var replaced = definition
+            for replacement in replacements where replacement.instance.service.lab == definition.lab {
+                replaced.setup.replacements[replacement.instance] = replacement.source
+                replaced.setup.replacementDirectories[replacement.instance] = nil
+            }
+            return replaced
+        }
 
-        let options = ScenarioRunner.Options(seed: seed, wait: .init(deadline: .seconds(max(1, waitSeconds))),
+        var options = ScenarioRunner.Options(seed: seed ?? UInt64.random(in: 1...UInt64.max), wait: .init(deadline: .seconds(max(1, waitSeconds))),
                                              waterfallWidth: Self.terminalWidth())
+        options.checkCollectorVerdicts = checkUIVerdicts
+        if checkUIVerdicts, backend != nil {
+            throw CommandFailure.usage("--check-ui-verdicts compares with TraceLab's collector; drop --backend (or give --collector URL)")
+        }
+        // Where the course page of a local lab's collector reads the last results (nil: no such lab).
+        var resultsPath: String?
         let colour = format == .text && out == nil && isatty(STDOUT_FILENO) == 1
         let renderer = TextReportRenderer(colour: colour, verbose: verbose)
         let live = format == .text && out == nil
@@ -122,6 +160,9 @@ struct RunCommand: AsyncParsableCommand {
                 remedy = "the compose lab runs both labs: `docker-compose -f \(composeFile) up -d`"
             } else {
                 remedy = nil
+                // A local lab: .tracelab/lab.json → .tracelab/runs/last.json beside it.
+                let labDirectory = ((statePath as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+                resultsPath = (labDirectory as NSString).appendingPathComponent(LabState.lastRunPath)
             }
             uiURL = labTarget.uiURL
             let runner = ScenarioRunner(target: labTarget, options: options, logger: logger)
@@ -161,6 +202,13 @@ struct RunCommand: AsyncParsableCommand {
             // Outcomes in the order of the files given.
             outcomes.sort { lhs, rhs in
                 (definitions.firstIndex { $0.name == lhs.name && $0.file == lhs.file } ?? 0) < (definitions.firstIndex { $0.name == rhs.name && $0.file == rhs.file } ?? 0)
+            }
+        }
+
+        if let resultsPath {
+            // Saved whatever --report says, so the UI's course page shows the run's results.
+            if let problem = Self.saveResults(outcomes, to: resultsPath) {
+                FileHandle.standardError.write(Data("tracelab run: warning: \(problem)\n".utf8))
             }
         }
 
@@ -214,6 +262,25 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         return LabTarget(entries: entries, backend: backend, uiURL: LabSession.baseURL(of: collectorURL))
+    }
+
+    /// Merges `outcomes` into the results file (the `--report json` document; each lesson keeps
+    /// its newest result) and writes it atomically. Returns why it could not, for a warning: the
+    /// run's own report and exit code do not depend on it.
+    static func saveResults(_ outcomes: [ScenarioOutcome], to path: String) -> String? {
+        var report = ScenarioRunReport(scenarios: [])
+        if let data = FileManager.default.contents(atPath: path),
+           let previous = try? JSONDecoder().decode(ScenarioRunReport.self, from: data) {
+            report = previous
+        }
+        report = report.merged(with: outcomes)
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(ScenarioReport.json(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            return nil
+        } catch {
+            return "the results for the UI's course page were not saved to \(path): \(error.localizedDescription)"
+        }
     }
 
     static func terminalWidth() -> Int {

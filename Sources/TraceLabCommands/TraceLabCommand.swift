@@ -18,6 +18,7 @@ public struct TraceLabCommand: AsyncParsableCommand {
             CollectorCommand.self,
             ProxyCommand.self,
             RunCommand.self, TraceCommand.self, DemoCommand.self,
+            CheckPropagationCommand.self,
         ]
     )
 

@@ -196,11 +196,14 @@ struct FullLabTests {
     func upStatusDown() async throws {
         let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("tracelab-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let ports = try #require(LabRunnerConfiguration.onFreePorts(LabConfiguration(selection: .chain)))
+        var chain = LabConfiguration(selection: .chain)
+        chain.otlpGRPCPort = LabConfiguration.defaultOTLPGRPCPort
+        let ports = try #require(LabRunnerConfiguration.onFreePorts(chain))
+        let otlpGRPC = try #require(ports.otlpGRPCPort)
         let up = try await Self.tracelab([
             "up", "--lab", "chain", "--detach", "--base-port", String(ports.basePort),
             "--collector-port", String(ports.collectorPort), "--chain-port", String(ports.chainEntryPort),
-            "--health-timeout", "90",
+            "--otlp-grpc-port", String(otlpGRPC), "--health-timeout", "90",
         ], in: directory)
         #expect(up.status == 0, "\(up.output)")
         #expect(up.output.contains("chain entry: http://127.0.0.1:\(ports.chainEntryPort)/"))
@@ -209,6 +212,9 @@ struct FullLabTests {
         #expect(status.status == 0)
         #expect(report.allUp)
         #expect(report.processes.count == 7)
+        #expect(report.processes.first { $0.role == .collector }?.ports.contains(NamedPort(name: "otlp-grpc", port: otlpGRPC)) == true)
+        #expect(PortProbe.accepts(host: "127.0.0.1", port: otlpGRPC), "the collector takes OTLP/gRPC on \(otlpGRPC)")
+        #expect(status.output.contains("127.0.0.1:\(otlpGRPC) (gRPC)") || up.output.contains("127.0.0.1:\(otlpGRPC) (gRPC)"))
         #expect(report.totalRSSBytes > 0)
         let again = try await Self.tracelab(["up", "--lab", "chain", "--detach", "--base-port", String(ports.basePort)], in: directory)
         #expect(again.status != 0)

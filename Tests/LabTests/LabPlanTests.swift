@@ -1,3 +1,4 @@
+import Foundation
 import LabModel
 import Testing
 
@@ -84,6 +85,16 @@ struct LabPlanTests {
             "service", "details", "--listen", "127.0.0.1:15007", "--proxy", "127.0.0.1:15005", "--version", "v1",
         ])
         #expect(LaunchArguments.collector(listen: plan.collector) == ["collector", "--listen", "127.0.0.1:9411", "--storage", "memory"])
+
+        // OTLP app spans go to the collector's /v1/traces; lab.json files without the field are Zipkin.
+        var otlp = configuration
+        otlp.appSpansProtocol = .otlp
+        let otlpPlan = try LabPlan.make(otlp)
+        let ratings = try #require(otlpPlan.processes.first { $0.name == "ratings-v1" })
+        #expect(Array(ratings.arguments.suffix(5)) == ["--app-spans", "--app-spans-protocol", "otlp", "--otlp", "http://127.0.0.1:9411/v1/traces"])
+        let decoded = try JSONDecoder().decode(LabConfiguration.self, from: JSONEncoder().encode(configuration))
+        #expect(decoded.appSpansProtocol == nil)
+        #expect(try LabPlan.make(decoded).processes.first { $0.name == "ratings-v1" }?.arguments.contains("--otlp") == false)
     }
 
     @Test("a base port without room for the block is refused with the range to use")

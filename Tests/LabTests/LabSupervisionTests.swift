@@ -64,8 +64,25 @@ struct LabSupervisionTests {
         }) { port in
             #expect(!PortProbe.isFree(host: "127.0.0.1", port: port))
         }
-        let base = try #require(PortProbe.freeBlock(count: 8))
-        #expect((base..<(base + 8)).allSatisfy { PortProbe.isFree(host: "127.0.0.1", port: $0) })
+    }
+
+    @Test("a free block has every port free and lies below the ephemeral range; blocks with a taken port, or refused, are passed over")
+    func freeBlockSkipsTakenPorts() throws {
+        let taken: (Int) -> Bool = { $0 % 97 == 0 }
+        for _ in 0..<50 {
+            var probed: [Int] = []
+            let base = try #require(PortProbe.freeBlock(count: 8, attempts: 1_000, ephemeralStart: 32_768) { port in
+                probed.append(port)
+                return !taken(port)
+            })
+            #expect(!(base..<(base + 8)).contains(where: taken))
+            #expect(probed.allSatisfy { $0 >= 20_000 && $0 < 32_768 })
+        }
+        #expect(PortProbe.freeBlock(count: 8, attempts: 50, ephemeralStart: 32_768) { _ in false } == nil)
+        var offered = 0
+        #expect(PortProbe.freeBlock(count: 8, attempts: 50, ephemeralStart: 32_768, isFree: { _ in true },
+                                    claim: { _ in offered += 1; return false }) == nil)
+        #expect(offered == 50)
     }
 
     @Test("blocks handed out in one process never overlap, so labs started side by side get distinct ports")

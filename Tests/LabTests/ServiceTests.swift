@@ -121,9 +121,16 @@ struct ServiceTests {
         }
         var configuration = Self.configuration(.details)
         configuration.appSpans = true
-        #expect(throws: LabServiceError(.appSpansWithoutZipkin(service: .details))) {
+        #expect(throws: LabServiceError(.appSpansWithoutEndpoint(service: .details, protocol: .zipkin))) {
             _ = try buildServiceApplication(configuration: configuration)
         }
+        // OTLP needs its own endpoint: a Zipkin URL is not one.
+        configuration.zipkinURL = "http://127.0.0.1:9411/api/v2/spans"
+        configuration.appSpansProtocol = .otlp
+        #expect(throws: LabServiceError(.appSpansWithoutEndpoint(service: .details, protocol: .otlp))) {
+            _ = try buildServiceApplication(configuration: configuration)
+        }
+        #expect(LabServiceError(.appSpansWithoutEndpoint(service: .details, protocol: .otlp)).description.contains("--otlp URL"))
     }
 
     @Test("the admin API refuses a peer that is not loopback")

@@ -61,7 +61,7 @@ struct UnprivilegedLabTests {
         let up = try await UnprivilegedUser.run([
             binary, "up", "--lab", "all", "--detach", "--base-port", String(ports.basePort),
             "--collector-port", String(ports.collectorPort), "--bookinfo-port", String(ports.bookinfoEntryPort),
-            "--chain-port", String(ports.chainEntryPort), "--health-timeout", "90",
+            "--chain-port", String(ports.chainEntryPort), "--otlp-grpc-port", "0", "--health-timeout", "90",
         ], in: directory)
         let statePath = (directory as NSString).appendingPathComponent(".tracelab/lab.json")
         do {

@@ -63,7 +63,7 @@ enum UnprivilegedUser {
     }
 
     /// Runs `command` as the unprivileged user in `directory` (HOME too) and returns its exit
-    /// status (0 only for a clean exit) and its output. The lab's own launcher is used, not a
+    /// status (-2 when a signal killed it) and its output. The lab's own launcher is used, not a
     /// pipe: a detached lab's processes would hold a pipe open.
     static func run(_ command: [String], in directory: String, timeout: Duration = .seconds(120)) async throws -> (status: Int32, output: String) {
         let (pid, log) = try start(command, in: directory)
@@ -71,7 +71,8 @@ enum UnprivilegedUser {
         while ContinuousClock.now < deadline {
             if case .exited(let how) = ProcessControl.status(of: pid) {
                 let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                return (how == "exited with status 0" ? 0 : 1, output)
+                let prefix = "exited with status "
+                return (how.hasPrefix(prefix) ? Int32(how.dropFirst(prefix.count)) ?? 1 : -2, output)
             }
             try await Task.sleep(for: .milliseconds(10))
         }

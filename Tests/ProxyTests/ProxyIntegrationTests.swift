@@ -250,9 +250,10 @@ struct ProxyIntegrationTests {
             }
         }
         let stats = ProxyStatsDocument.json(runtime: harness.proxy.runtime)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: [String: Int]])
-        #expect(object["spans"]?["dropped"] == 20 && object["spans"]?["reported"] == 0)
-        #expect((object["spans"]?["failedBatches"] ?? 0) >= 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(stats.utf8)) as? [String: [String: Any]])
+        #expect(object["spans"]?["dropped"] as? Int == 20 && object["spans"]?["reported"] as? Int == 0)
+        #expect((object["spans"]?["failedBatches"] as? Int ?? 0) >= 1)
+        #expect(object["spans"]?["encoding"] as? String == "json")
     }
 
     static let badRequestCases: [String: (raw: String, expected: String)] = [
@@ -376,5 +377,26 @@ struct ProxyIntegrationTests {
             let reset = try await harness.send(harness.adminURL + "/config/reset", method: .POST)
             #expect(reset.body.contains(#""clockOffsetMicroseconds":0"#))
         }
+    }
+
+    @Test("PUT /config/app: inbound requests go to the new app (a user's own, for one lesson); bad bodies are a 400; reset points back at --app")
+    func appAtRunTime() async throws {
+        let harness = try await ProxyHarness.start()
+        let other = try await TestHTTPServer { _ in .reply(status: .ok, headers: [("content-type", "text/plain")], body: "hello from your app") }
+        try await harness.shuttingDown {
+            let set = try await harness.send(harness.adminURL + "/config/app", method: .PUT, body: #"{"address":"127.0.0.1:\#(other.port)"}"#)
+            #expect(set.status == 200 && set.body.contains(#""app":"127.0.0.1:\#(other.port)""#), "\(set.body)")
+            let replaced = try await harness.send(harness.inboundURL + "/ratings/0")
+            #expect(replaced.body == "hello from your app")
+            for bad in [#"{"address":"127.0.0.1"}"#, #"{"addr":"127.0.0.1:1"}"#, #"{"address":7}"#, "127.0.0.1:1"] {
+                let reply = try await harness.send(harness.adminURL + "/config/app", method: .PUT, body: bad)
+                #expect(reply.status == 400 && reply.body.contains("error"), "\(bad) is refused: \(reply.body)")
+            }
+            let reset = try await harness.send(harness.adminURL + "/config/reset", method: .POST)
+            #expect(reset.body.contains(#""app":"127.0.0.1:\#(harness.app.port)""#), "\(reset.body)")
+            let back = try await harness.send(harness.inboundURL + "/ratings/0")
+            #expect(back.body == "hello from the app")
+        }
+        await other.close()
     }
 }

@@ -62,10 +62,10 @@ struct LabScenarioIntegrationTests {
             lab: lab, executable: TraceLabExecutable.path, directory: directory, healthTimeout: .seconds(90), detached: true))
         do {
             let files = try FileManager.default.contentsOfDirectory(atPath: Self.course).filter { $0.hasSuffix(".yaml") }.sorted()
-            #expect(files.count == 13)
+            #expect(files.count == 14)
             let result = try TraceLabExecutable.run(["run"] + files.map { "\(Self.course)/\($0)" } + ["--wait-seconds", "20"], directory: directory)
             #expect(result.status == 0, "\(result.output)")
-            #expect(result.output.contains("13 scenarios: 13 passed"), "\(result.output)")
+            #expect(result.output.contains("14 scenarios: 14 passed"), "\(result.output)")
             #expect(!result.output.contains("Starting a lab"), "the running lab was used")
 
             for process in running.state.processes {
@@ -80,6 +80,58 @@ struct LabScenarioIntegrationTests {
                     break
                 }
             }
+        } catch {
+            Issue.record("\(error)")
+        }
+        await running.stop()
+    }
+
+    @Test("lesson 02 passes with the apps' spans exported as OTLP/HTTP protobuf (--app-spans-protocol otlp), joined to the sidecars' 64-bit B3 traces")
+    func appSpansOverOTLP() async throws {
+        let directory = try TraceLabExecutable.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = LabConfiguration(selection: .chain)
+        configuration.appSpansProtocol = .otlp
+        configuration.appSpans = true
+        let lab = try #require(LabRunnerConfiguration.onFreePorts(configuration))
+        let running = try await LabRunner.start(configuration: LabRunnerConfiguration(
+            lab: lab, executable: TraceLabExecutable.path, directory: directory, healthTimeout: .seconds(60), detached: true))
+        do {
+            let services = running.state.processes.filter { $0.role == .service }
+            #expect(!services.isEmpty)
+            for service in services {
+                #expect(service.arguments.joined(separator: " ").contains("--app-spans-protocol otlp --otlp http://"), "\(service.arguments)")
+            }
+            let result = try TraceLabExecutable.run(["run", "\(Self.course)/02-chain-app-spans.yaml", "--wait-seconds", "20"], directory: directory)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("PASS  02-chain-app-spans"), "\(result.output)")
+            #expect(!result.output.contains("Starting a lab"), "the running lab was used")
+
+            // A client's 64-bit B3 trace: OTLP carries the apps' trace id padded to 16 bytes,
+            // and the collector must file their spans under the sidecars' 64-bit id.
+            let entry = try #require(running.state.entries.first { $0.lab == .chain }).url
+            let traceID = "4bf92f3577b34da6"
+            var request = URLRequest(url: URL(string: entry)!)
+            request.timeoutInterval = 10
+            for (name, value) in ["x-b3-traceid": traceID, "x-b3-spanid": "00f067aa0ba902b7", "x-b3-sampled": "1"] {
+                request.setValue(value, forHTTPHeaderField: name)
+            }
+            let (_, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            var appSpans = 0
+            var spans = 0
+            let collector = running.state.collectorURL.hasSuffix("/") ? String(running.state.collectorURL.dropLast()) : running.state.collectorURL
+            for _ in 0..<100 where appSpans < 5 || spans < 10 {
+                try await Task.sleep(for: .milliseconds(100))
+                var query = URLRequest(url: URL(string: "\(collector)/api/v2/trace/\(traceID)")!)
+                query.timeoutInterval = 10
+                let (data, _) = try await URLSession.shared.data(for: query)
+                let trace = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? []
+                spans = trace.count
+                appSpans = trace.filter { ($0["tags"] as? [String: String])?["component"] == "app" }.count
+            }
+            #expect(appSpans == 5, "handler and call spans of service-a and -b, the handler of service-c, in the sidecars' trace")
+            #expect(spans == 10, "5 app spans and 5 sidecar spans")
         } catch {
             Issue.record("\(error)")
         }

@@ -76,6 +76,25 @@ final class FakeBackend: TraceBackend, Sendable {
         #expect(missing.traceIDs == ["0000000000000001"])
     }
 
+    @Test("Envoy's CLIENT spans, with no remote endpoint but Istio-style clusters, are the expected ones")
+    func envoyClientSpans() async throws {
+        var factory = SpanFactory()
+        // As compose/envoy/*.yaml route: outbound|PORT|VERSION|SERVICE, and no remoteEndpoint.
+        let spans = factory.bookinfo(trace: 1, requestID: "req-0").map { span in
+            guard span.kind == .client, let callee = span.remoteServiceName else { return span }
+            var envoy = span
+            envoy.remoteEndpoint = nil
+            envoy.tags["upstream_cluster"] = "outbound|15004|v1|\(callee)"
+            return envoy
+        }
+        let (waiter, _) = setup(spans: spans, arrival: { _ in .zero }, deadline: .seconds(5))
+        let outcome = try await waiter.wait(for: [request(0)], expected: expected, runStartMicros: 0)
+        #expect(!outcome.timedOut)
+        #expect(outcome.missing.isEmpty)
+        let signatures = spans.compactMap(SpanSignature.init(span:)).filter { $0.kind == .client }.map(\.description).sorted()
+        #expect(signatures == ["CLIENT productpage-v1 -> details", "CLIENT productpage-v1 -> reviews", "CLIENT reviews-v2 -> ratings"])
+    }
+
     @Test("spans of a trace that lost its request id cover the missing ones")
     func poolCoversUnattributed() async throws {
         var factory = SpanFactory()
@@ -116,5 +135,38 @@ final class FakeBackend: TraceBackend, Sendable {
         let ids = Set(outcome.traces.compactMap { $0.first?.traceID.hex })
         #expect(ids == ["0000000000000001"])
         #expect(outcome.traces.flatMap { $0 }.count == current.count)
+    }
+
+    @Test("an earlier run's trace that a clock set ahead stamped after this run began (lesson 09, then 10) is left out, not taken for this run's spans")
+    func earlierTraceWithClockAheadIsLeftOut() async throws {
+        var factory = SpanFactory()
+        let runStart = factory.time
+        var earlierRun = SpanFactory(next: 100, time: runStart - 400_000)
+        let old = earlierRun.bookinfo(trace: 2, requestID: "req-old").map { span in
+            var span = span
+            if span.localServiceName == "ratings" { span.timestamp = span.timestamp.map { $0 + 500_000 } }
+            return span
+        }
+        let current = factory.bookinfo(trace: 1, requestID: "req-0")
+        // The earlier run's spans are stored; this run's arrive after the snapshot, ratings' last.
+        let late = old.count + (current.firstIndex { $0.localServiceName == "ratings" } ?? 0)
+        let arrival: (Int) -> Duration = { $0 < old.count ? .zero : $0 == late ? .milliseconds(1_500) : .milliseconds(50) }
+
+        // Read before the traffic, as the runner does.
+        let (waiter, clock) = setup(spans: old + current, arrival: arrival)
+        let stored = try await waiter.storedTraceIDs()
+        #expect(stored == ["0000000000000002"])
+        let outcome = try await waiter.wait(for: [request(0)], expected: expected, runStartMicros: runStart, earlier: stored)
+        #expect(!outcome.timedOut)
+        #expect(clock.elapsed() >= .milliseconds(1_500), "waited for this run's own spans")
+        #expect(Set(outcome.traces.compactMap { $0.first?.traceID.hex }) == ["0000000000000001"])
+
+        #expect(outcome.traces.flatMap { $0 }.count == current.count)
+
+        // Without it, the earlier trace's ratings span stands in for the missing one at once.
+        let (unaware, unawareClock) = setup(spans: old + current, arrival: arrival)
+        let fooled = try await unaware.wait(for: [request(0)], expected: expected, runStartMicros: runStart)
+        #expect(unawareClock.elapsed() < .milliseconds(1_500))
+        #expect(Set(fooled.traces.compactMap { $0.first?.traceID.hex }) == ["0000000000000001", "0000000000000002"])
     }
 }
