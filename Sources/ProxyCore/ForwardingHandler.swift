@@ -151,28 +151,32 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         if direction == .inbound {
             destination = settings.service
             endpoint = settings.app
-            cluster = "inbound|\(settings.app.port)||\(settings.service)"
-            url = "http://\(head.headers.first(name: "host") ?? settings.service)\(path)"
+            // The span's strings are made only for a span that is reported.
+            cluster = decision.sampled ? "inbound|\(settings.app.port)||\(settings.service)" : ""
+            url = decision.sampled ? "http://\(head.headers.first(name: "host") ?? settings.service)\(path)" : ""
         } else {
             let authority = Self.authority(head.uri) ?? head.headers.first(name: "host") ?? ""
             destination = Self.hostWithoutPort(authority).lowercased()
             route = settings.routes[destination]
             endpoint = route?.pickEndpoint(using: &loop.routingRandom)?.address ?? HostPort(host: destination, port: 0)
-            cluster = "outbound|\(endpoint.port)||\(destination)"
-            url = "http://\(authority)\(path)"
+            cluster = decision.sampled ? "outbound|\(endpoint.port)||\(destination)" : ""
+            url = decision.sampled ? "http://\(authority)\(path)" : ""
             forward.uri = path
             forward.headers.replaceOrAdd(name: "host", value: authority)
         }
         forward.uri = path
         let stripped = HopByHopHeaders.strip(&forward.headers)
         if stripped.wasChunked { forward.headers.add(name: "transfer-encoding", value: "chunked") }
+        // The carrier takes the only reference to the headers, so rewriting them mutates in
+        // place instead of copying the array (and retaining every name and value) once more.
         var forwardCarrier = HTTPHeadersCarrier(forward.headers)
+        forward.headers = HTTPHeaders()
         live.decider.rewrite(&forwardCarrier, for: decision)
         forward.headers = forwardCarrier.headers
 
         let facts = SpanFacts(
             kind: direction == .inbound ? .server : .client, service: settings.service, nodeID: settings.nodeID,
-            method: head.method.rawValue, url: url, path: Self.pathOnly(path), upstreamCluster: cluster, peerAddress: peerAddress,
+            method: head.method.rawValue, url: url, path: decision.sampled ? Self.pathOnly(path) : "", upstreamCluster: cluster, peerAddress: peerAddress,
             remoteService: direction == .outbound ? destination : nil, remoteAddress: direction == .outbound ? endpoint : nil,
             startMicros: startMicros, durationMicros: 0
         )

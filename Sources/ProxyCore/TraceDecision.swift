@@ -35,8 +35,10 @@ public struct TraceDecision: Hashable, Sendable {
 ///   gets a new span id whose parent is the caller's; no valid context starts a new trace.
 /// - Outbound (CLIENT): always a new span id, child of the context the app forwarded.
 public struct TraceDecider: Sendable {
-    public var formats: [PropagationFormatName]
+    public let formats: [PropagationFormatName]
     private let propagation: TraceContextPropagation
+    /// The header names of `formats`, worked out once rather than on every request.
+    private let ownedHeaderNames: [String]
 
     public init(formats: [PropagationFormatName]) {
         self.formats = formats
@@ -45,6 +47,7 @@ public struct TraceDecider: Sendable {
             formats.contains { $0.format == format }
         }
         self.propagation = TraceContextPropagation(extractOrder: order, injectFormats: formats.map(\.format))
+        self.ownedHeaderNames = TraceContextPropagation.headerNames(of: formats.map(\.format))
     }
 
     public enum Side: Sendable {
@@ -93,7 +96,7 @@ public struct TraceDecider: Sendable {
     /// Replaces every trace header of the configured formats (so a malformed one is never
     /// forwarded as if valid) with the decision's context, and sets `x-request-id`.
     public func rewrite(_ headers: inout some HeaderSetter, for decision: TraceDecision) {
-        TraceContextPropagation.remove(formats.map(\.format), from: &headers)
+        headers.remove(lowercasedNames: ownedHeaderNames)
         propagation.inject(decision.context, into: &headers, formats: decision.injectFormats)
         headers.set(decision.requestID, forLowercasedName: TraceHeaders.requestID)
     }

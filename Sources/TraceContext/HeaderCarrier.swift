@@ -12,6 +12,15 @@ public protocol HeaderGetter {
 public protocol HeaderSetter {
     mutating func set(_ value: String, forLowercasedName name: String)
     mutating func remove(lowercasedName name: String)
+    /// Removes every header with one of `names`; a carrier that can find them all in one scan
+    /// implements it (a proxy removes every trace header of its formats on every request).
+    mutating func remove(lowercasedNames names: [String])
+}
+
+extension HeaderSetter {
+    public mutating func remove(lowercasedNames names: [String]) {
+        for name in names { remove(lowercasedName: name) }
+    }
 }
 
 /// An ordered header list that is both a getter and a setter; the carrier for tests, for the

@@ -143,11 +143,16 @@ public struct TraceContextPropagation: Sendable, Hashable {
 
     /// Removes every header of `formats`.
     public static func remove(_ formats: [PropagationFormat] = PropagationFormat.allCases, from headers: inout some HeaderSetter) {
+        headers.remove(lowercasedNames: headerNames(of: formats))
+    }
+
+    /// Every header name of `formats`, each once.
+    public static func headerNames(of formats: [PropagationFormat]) -> [String] {
+        var names: [String] = []
         for format in formats {
-            for name in format.headerNames {
-                headers.remove(lowercasedName: name)
-            }
+            for name in format.headerNames where !names.contains(name) { names.append(name) }
         }
+        return names
     }
 
     public static func inject(_ context: SpanContext, format: PropagationFormat, into headers: inout some HeaderSetter) {

@@ -1,6 +1,7 @@
 import NIOHTTP1
 import ProxyCore
 import Testing
+import TraceContext
 
 @Suite("Hop-by-hop headers and the request guard")
 struct HeaderRulesTests {
@@ -13,6 +14,30 @@ struct HeaderRulesTests {
         let stripped = HopByHopHeaders.strip(&headers)
         #expect(stripped.wasChunked)
         #expect(headers.map(\.name) == ["X-B3-TraceId", "Host"])
+    }
+
+    @Test("matches names in any case, reads Connection tokens with spaces and tabs, finds chunked in a list", arguments: [
+        ([("CONNECTION", " close ,\tX-Trace-Debug "), ("x-trace-debug", "1"), ("X-Keep", "k")], false, ["X-Keep"]),
+        ([("transfer-ENCODING", "gzip, Chunked"), ("content-type", "text/plain")], true, ["content-type"]),
+        ([("keep-alive", "timeout=5"), ("keep-alivex", "no"), ("tee", "no")], false, ["keep-alivex", "tee"]),
+        ([("Connection", "Keep-Alive"), ("connection", "upgrade"), ("Upgrade", "websocket")], false, []),
+    ])
+    func singleScanRules(headers: [(String, String)], chunked: Bool, kept: [String]) {
+        var fields = HTTPHeaders(headers)
+        #expect(HopByHopHeaders.strip(&fields).wasChunked == chunked)
+        #expect(fields.map(\.name) == kept)
+    }
+
+    @Test("the NIO carrier removes every listed trace header in any case, and nothing else")
+    func carrierBulkRemoval() {
+        var carrier = HTTPHeadersCarrier(HTTPHeaders([
+            ("X-B3-TraceId", "a"), ("host", "reviews"), ("B3", "x"), ("x-b3-traceid", "b"), ("TraceParent", "t"), ("x-b3-spanidx", "keep"),
+        ]))
+        carrier.remove(lowercasedNames: TraceContextPropagation.headerNames(of: [.b3Multi, .b3Single, .w3c]))
+        #expect(carrier.headers.map(\.name) == ["host", "x-b3-spanidx"])
+        var untouched = HTTPHeadersCarrier(HTTPHeaders([("host", "a"), ("accept", "*/*")]))
+        untouched.remove(lowercasedNames: ["b3", "traceparent"])
+        #expect(untouched.headers.map(\.name) == ["host", "accept"])
     }
 
     @Test("leaves end-to-end headers alone")
