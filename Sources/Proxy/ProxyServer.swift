@@ -269,17 +269,16 @@ public final class ProxyServer: Service, Sendable {
             headTimeout: TimeAmount(configuration.requestHeadTimeout), idleTimeout: TimeAmount(configuration.idleTimeout),
             onTimeout: { statistics.deadlineFired($0) }
         )
-        let (byteWatcher, headWatcher) = deadlines.handlers()
-        try sync.addHandler(byteWatcher)
+        try sync.addHandler(deadlines.byteWatcher())
         try sync.configureHTTPServerPipeline(
             withPipeliningAssistance: false, withErrorHandling: false,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
         )
-        try sync.addHandler(headWatcher)
-        try sync.addHandler(ProtocolErrorResponder(onRejected: { statistics.requestRejected() }))
         var logger = self.logger
         logger[metadataKey: "listener"] = .string(direction.rawValue)
-        try sync.addHandler(ForwardingHandler(direction: direction, runtime: runtime, loop: loop, logger: logger))
+        // Also the deadlines' head/response-end signals and the parser-error answer: no
+        // handler between the codec and it (each would unwrap every part once more).
+        try sync.addHandler(ForwardingHandler(direction: direction, runtime: runtime, loop: loop, logger: logger, deadlines: deadlines))
     }
 
     private func bind(_ address: HostPort, name: String, initializer: @escaping @Sendable (any Channel) throws -> Void) async throws -> any Channel {

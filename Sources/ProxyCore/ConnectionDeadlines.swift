@@ -5,10 +5,10 @@ import NIOHTTP1
 /// or that sits idle too long between requests, like Envoy's `request_headers_timeout` and
 /// `idle_timeout`.
 ///
-/// Two handlers share one state: ``ConnectionDeadlines/ByteWatcher`` sits before the HTTP
-/// decoder and starts the head clock on the first byte of a request; ``ConnectionDeadlines/HeadWatcher``
-/// sits after it, stops the clock when the head is decoded and starts the idle clock when the
-/// response has been written. Both run on the channel's event loop.
+/// ``ConnectionDeadlines/ByteWatcher`` sits before the HTTP decoder and starts the head clock
+/// on the first byte of a request; ``ForwardingHandler``, after the decoder, stops it when the
+/// head is decoded (``headArrived()``) and starts the idle clock when a response's end is
+/// written (``responseEnded(_:)``). All on the channel's event loop.
 public final class ConnectionDeadlines {
     public let headTimeout: TimeAmount
     public let idleTimeout: TimeAmount
@@ -32,9 +32,9 @@ public final class ConnectionDeadlines {
         self.onTimeout = onTimeout
     }
 
-    /// The two handlers to add around the HTTP decoder (``ByteWatcher`` before it).
-    public func handlers() -> (ByteWatcher, HeadWatcher) {
-        (ByteWatcher(deadlines: self), HeadWatcher(deadlines: self))
+    /// The handler to add before the HTTP decoder.
+    public func byteWatcher() -> ByteWatcher {
+        ByteWatcher(deadlines: self)
     }
 
     func bytesArrived(_ context: ChannelHandlerContext) {
@@ -45,12 +45,12 @@ public final class ConnectionDeadlines {
         arm(context.channel, at: deadline)
     }
 
-    func headArrived() {
+    public func headArrived() {
         inRequest = true
         headDeadline = nil
     }
 
-    func responseEnded(_ context: ChannelHandlerContext) {
+    public func responseEnded(_ context: ChannelHandlerContext) {
         inRequest = false
         startIdle(context)
     }
@@ -117,29 +117,6 @@ public final class ConnectionDeadlines {
         public func channelInactive(context: ChannelHandlerContext) {
             deadlines.cancelAll()
             context.fireChannelInactive()
-        }
-    }
-
-    /// After the decoder: a decoded head stops the clock, a written response end starts idling.
-    public final class HeadWatcher: ChannelDuplexHandler {
-        public typealias InboundIn = HTTPServerRequestPart
-        public typealias InboundOut = HTTPServerRequestPart
-        public typealias OutboundIn = HTTPServerResponsePart
-        public typealias OutboundOut = HTTPServerResponsePart
-        let deadlines: ConnectionDeadlines
-
-        init(deadlines: ConnectionDeadlines) {
-            self.deadlines = deadlines
-        }
-
-        public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if case .head = unwrapInboundIn(data) { deadlines.headArrived() }
-            context.fireChannelRead(data)
-        }
-
-        public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-            if case .end = unwrapOutboundIn(data) { deadlines.responseEnded(context) }
-            context.write(data, promise: promise)
         }
     }
 }
