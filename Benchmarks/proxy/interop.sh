@@ -21,20 +21,8 @@ APP=$((BASE_PORT + 1)); SINK=$((BASE_PORT + 2))
 TL_IN=$((BASE_PORT + 10)); TL_OUT=$((BASE_PORT + 11)); TL_ADMIN=$((BASE_PORT + 12))
 EV_IN=$((BASE_PORT + 20)); EV_OUT=$((BASE_PORT + 21)); EV_ADMIN=$((BASE_PORT + 22))
 
-if [[ -n "${TRACELAB_PROXY:-}" ]]; then read -r -a PROXY_CMD <<< "$TRACELAB_PROXY"
-elif [[ -x "$ROOT/.build/release/tracelab-proxy" ]]; then PROXY_CMD=("$ROOT/.build/release/tracelab-proxy")
-elif [[ -x "$ROOT/.build-release/release/tracelab" ]]; then PROXY_CMD=("$ROOT/.build-release/release/tracelab" proxy)
-elif [[ -x "$ROOT/.build/debug/tracelab-proxy" ]]; then PROXY_CMD=("$ROOT/.build/debug/tracelab-proxy")
-else echo "build tracelab-proxy first (swift build --product tracelab-proxy)" >&2; exit 2; fi
-
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
+source "$HERE/common.sh"
+find_proxy_command yes
 
 mkdir -p "$WORK/nginx"
 cat > "$WORK/nginx/nginx.conf" <<NGINX

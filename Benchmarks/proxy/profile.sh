@@ -22,75 +22,12 @@ WORK="$(mktemp -d /tmp/tracelab-proxy-profile.XXXXXX)"
 APP_PORT=$((BASE_PORT + 1)); SINK_PORT=$((BASE_PORT + 2))
 TL_IN=$((BASE_PORT + 10)); TL_ADMIN=$((BASE_PORT + 11))
 
-if [[ "$(nproc)" -ge 2 ]] && command -v taskset >/dev/null; then
-    PROXY_PIN=(taskset -c "${PROXY_CPU:-1}"); LOAD_PIN=(taskset -c "${LOAD_CPU:-0}")
-else
-    PROXY_PIN=(); LOAD_PIN=()
-fi
-if [[ -n "${TRACELAB_PROXY:-}" ]]; then
-    read -r -a PROXY_CMD <<< "$TRACELAB_PROXY"
-else
-    PROXY_CMD=()
-    for candidate in .build/release/tracelab-proxy .build-release/release/tracelab-proxy; do
-        [[ -x "$ROOT/$candidate" ]] && { PROXY_CMD=("$ROOT/$candidate"); break; }
-    done
-    if [[ ${#PROXY_CMD[@]} -eq 0 ]]; then
-        for candidate in .build/release/tracelab .build-release/release/tracelab; do
-            [[ -x "$ROOT/$candidate" ]] && { PROXY_CMD=("$ROOT/$candidate" proxy); break; }
-        done
-    fi
-    [[ ${#PROXY_CMD[@]} -gt 0 ]] || { echo "no release build: run 'swift build -c release --product tracelab-proxy' first" >&2; exit 2; }
-fi
+source "$ROOT/Benchmarks/proxy/common.sh"
+find_proxy_command
 for tool in valgrind callgrind_annotate callgrind_control nginx wrk curl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y valgrind nginx wrk curl)" >&2; exit 2; }
 done
-
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [[ -n "${KEEP:-}" ]]; then echo "profiles kept in $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-wait_http() { # URL [tries]: bounded readiness wait
-    for _ in $(seq 1 "${2:-100}"); do
-        curl -fs -o /dev/null "$1" && return 0
-        sleep 0.1
-    done
-    echo "not ready: $1" >&2
-    return 1
-}
-
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<NGINX
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx;
-    proxy_temp_path $WORK/nginx;
-    fastcgi_temp_path $WORK/nginx;
-    uwsgi_temp_path $WORK/nginx;
-    scgi_temp_path $WORK/nginx;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$APP_PORT;
-        location / { default_type application/json; return 200 '{"id":0,"author":"William Shakespeare","year":1595,"type":"paperback","pages":200}'; }
-    }
-    server {
-        listen 127.0.0.1:$SINK_PORT;
-        client_max_body_size 64m;
-        location / { return 202; }
-    }
-}
-NGINX
-"${LOAD_PIN[@]}" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$APP_PORT/"
+start_upstream_nginx "$APP_PORT" "$SINK_PORT"
 URL="http://127.0.0.1:$TL_IN/details/0"
 
 proxy_args() { # mode

