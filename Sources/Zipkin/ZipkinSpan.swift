@@ -56,10 +56,12 @@ public struct ZipkinSpan: Hashable, Sendable {
     public var localServiceName: String? { localEndpoint?.serviceName }
     /// `remoteEndpoint.serviceName`, the peer of a CLIENT or SERVER span.
     public var remoteServiceName: String? { remoteEndpoint?.serviceName }
-    /// End of the span in epoch microseconds, when both timestamp and duration are known.
+    /// End of the span in epoch microseconds, when both timestamp and duration are known and
+    /// their sum fits (a decoded span can carry any two 64-bit numbers; nil, not a trap).
     public var endTimestamp: UInt64? {
         guard let timestamp, let duration else { return nil }
-        return timestamp + duration
+        let (end, overflow) = timestamp.addingReportingOverflow(duration)
+        return overflow ? nil : end
     }
 }
 
