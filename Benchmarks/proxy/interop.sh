@@ -24,22 +24,10 @@ EV_IN=$((BASE_PORT + 20)); EV_OUT=$((BASE_PORT + 21)); EV_ADMIN=$((BASE_PORT + 2
 source "$HERE/common.sh"
 find_proxy_command yes
 
-mkdir -p "$WORK/nginx"
-cat > "$WORK/nginx/nginx.conf" <<NGINX
-daemon off;
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx; proxy_temp_path $WORK/nginx; fastcgi_temp_path $WORK/nginx; uwsgi_temp_path $WORK/nginx; scgi_temp_path $WORK/nginx;
-    server { listen 127.0.0.1:$APP; location / { return 200 'backend says hi'; } }
-}
-NGINX
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" & PIDS+=($!)
+# The app (nginx; its own 202 sink on the next port is not used here: spans go to the
+# recording sink below).
+start_upstream_nginx "$APP" "$((BASE_PORT + 3))"
 python3 "$HERE/zipkin_sink.py" "$SINK" "$WORK/spans.jsonl" & PIDS+=($!)
-wait_http "http://127.0.0.1:$APP/"
 wait_http "http://127.0.0.1:$SINK/"
 
 cat > "$WORK/envoy.yaml" <<YAML
