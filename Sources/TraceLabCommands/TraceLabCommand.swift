@@ -2,6 +2,7 @@ import ServiceCommandLine
 import CollectorCommandLine
 import ProxyCommandLine
 import ArgumentParser
+import Foundation
 
 /// `tracelab`: one binary that is the CLI and, in a role, every process of the lab.
 ///
@@ -38,6 +39,13 @@ public struct TraceLabCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // A usage error (unknown flag, bad value) exits 2 like every other "could not run"
+            // (docs/ARCHITECTURE.md, exit codes), not ArgumentParser's 64 (EX_USAGE): scripts
+            // and CI jobs tell "the run failed" (1) from "it never ran" (2) by that code.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(withError: ExitCode(2))
+            }
             exit(withError: error)
         }
     }

@@ -138,7 +138,7 @@ struct LabScenarioIntegrationTests {
         await running.stop()
     }
 
-    @Test("tracelab run exits 1 on a failed assertion and names the hop; 2 on a malformed file")
+    @Test("tracelab run exits 1 on a failed assertion and names the hop; 2 on a malformed file or a usage error")
     func cliExitCodes() throws {
         let directory = try TraceLabExecutable.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -165,6 +165,11 @@ struct LabScenarioIntegrationTests {
         let bad = try TraceLabExecutable.run(["run", "bad.yaml"], directory: directory)
         #expect(bad.status == 2)
         #expect(bad.output.contains("bad.yaml:4:3: expect.complet: unknown key 'complet'; did you mean 'complete'?"), "\(bad.output)")
+
+        // A usage error is "could not run" too: 2, with ArgumentParser's message.
+        let usage = try TraceLabExecutable.run(["run", "bad.yaml", "--no-such-flag"], directory: directory)
+        #expect(usage.status == 2, "\(usage.output)")
+        #expect(usage.output.contains("--no-such-flag"), "\(usage.output)")
     }
 }
 
