@@ -96,7 +96,9 @@ let package = Package(
         .target(name: "TraceAnalysis", dependencies: ["Zipkin"]),
         .target(name: "LabModel", dependencies: ["TraceContext"]),
         // `check-propagation`'s cases, the classification of what an app sent on, verdicts, reports.
-        .target(name: "PropagationCheck", dependencies: ["TraceContext"]),
+        .target(name: "PropagationCheck", dependencies: ["TraceContext", "JUnitXML"]),
+        // XML text escaping for the JUnit reports of `run` and `check-propagation`.
+        .target(name: "JUnitXML"),
         .target(name: "ScenarioModel", dependencies: ["Zipkin", "LabModel", .product(name: "Yams", package: "Yams")]),
         // Every span format the collector takes besides Zipkin v2 JSON (Zipkin proto3, Zipkin v1
         // JSON, OTLP protobuf and JSON), decoded and mapped to `ZipkinSpan`. The generated
@@ -185,7 +187,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "ScenarioModel", "TraceAnalysis", "LabModel", "Lab", "Zipkin",
+                "ScenarioModel", "TraceAnalysis", "LabModel", "Lab", "Zipkin", "JUnitXML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Rainbow", package: "Rainbow"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,5 @@
+import JUnitXML
+
 /// JUnit XML for CI, shaped like `tracelab run --report junit`: one `<testsuite>` per format,
 /// one `<testcase>` per case, a `<failure>` naming each broken header (or "no downstream
 /// call seen"); warnings go to `<system-out>`.
@@ -43,20 +45,6 @@ public struct PropagationJUnitRenderer: Sendable {
     }
 
     func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        XMLText.escaped(text)
     }
 }

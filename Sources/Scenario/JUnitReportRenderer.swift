@@ -1,4 +1,5 @@
 import ScenarioModel
+import JUnitXML
 
 /// JUnit XML for CI: one `<testsuite>` per scenario, one `<testcase>` per assertion, a
 /// `<failure>` with the trace ids, hops, expected and seen; a run error is an `<error>`.
@@ -49,21 +50,6 @@ public struct JUnitReportRenderer: Sendable {
     }
 
     func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            default:
-                // XML 1.0 forbids most control characters (ANSI escapes included).
-                if scalar.value < 0x20 { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        XMLText.escaped(text)
     }
 }
