@@ -26,15 +26,9 @@ public struct HTTPHeadersCarrier: HeaderGetter, HeaderSetter {
         var present: [String] = []
         for (name, _) in headers {
             for candidate in names where candidate.utf8.count == name.utf8.count && !present.contains(candidate) {
-                if Self.equalIgnoringASCIICase(name, lowercased: candidate) { present.append(candidate) }
+                if name.equalsHeaderName(candidate) { present.append(candidate) }
             }
         }
         for name in present { headers.remove(name: name) }
-    }
-
-    static func equalIgnoringASCIICase(_ name: String, lowercased: String) -> Bool {
-        name.utf8.elementsEqual(lowercased.utf8) { byte, lower in
-            byte == lower || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == lower)
-        }
     }
 }

@@ -57,13 +57,7 @@ public enum HopByHopHeaders {
         case 17: candidate = "transfer-encoding"
         default: return nil
         }
-        return equalIgnoringASCIICase(name, lowercased: candidate) ? candidate : nil
-    }
-
-    private static func equalIgnoringASCIICase(_ name: String, lowercased: String) -> Bool {
-        name.utf8.elementsEqual(lowercased.utf8) { byte, lower in
-            byte == lower || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == lower)
-        }
+        return name.equalsHeaderName(candidate) ? candidate : nil
     }
 
     /// A comma-separated header value's tokens, trimmed and in lower case (what
