@@ -44,7 +44,14 @@ extension ZipkinProto3SpanFields {
         localEndpoint = span.hasLocalEndpoint ? ZipkinProto3EndpointFields(span.localEndpoint) : nil
         remoteEndpoint = span.hasRemoteEndpoint ? ZipkinProto3EndpointFields(span.remoteEndpoint) : nil
         annotations = span.annotations.map { ZipkinAnnotation(timestamp: $0.timestamp, value: $0.value) }
-        tags = span.tags.map { (key: $0.key, value: $0.value) }
+        for (key, value) in span.tags {
+            let keyStart = tagBytes.count
+            tagBytes.append(contentsOf: key.utf8)
+            let valueStart = tagBytes.count
+            tagBytes.append(contentsOf: value.utf8)
+            tags.append((keyStart..<valueStart, valueStart..<tagBytes.count))
+            tagKeysAreASCII = tagKeysAreASCII && key.utf8.allSatisfy { $0 < 0x80 }
+        }
         debug = span.debug
         shared = span.shared
     }

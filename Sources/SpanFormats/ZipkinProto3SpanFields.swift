@@ -13,7 +13,12 @@ struct ZipkinProto3SpanFields {
     var localEndpoint: ZipkinProto3EndpointFields?
     var remoteEndpoint: ZipkinProto3EndpointFields?
     var annotations: [ZipkinAnnotation] = []
-    var tags: [(key: String, value: String)] = []
+    /// The body the tag ranges point into.
+    var tagBytes: [UInt8] = []
+    /// Each map entry's key and value in `tagBytes`, UTF-8 checked, in wire order.
+    var tags: [(key: Range<Int>, value: Range<Int>)] = []
+    /// Whether every tag key is ASCII, so that ordering by bytes is ordering by `String`.
+    var tagKeysAreASCII = true
     var debug = false
     var shared = false
 
@@ -39,9 +44,20 @@ struct ZipkinProto3SpanFields {
             timestamp: timestamp, duration: duration,
             localEndpoint: localEndpoint?.endpoint, remoteEndpoint: remoteEndpoint?.endpoint,
             annotations: annotations.sorted { ($0.timestamp, $0.value) < ($1.timestamp, $1.value) },
-            tags: ZipkinTags(orderingByKey: tags),
+            tags: orderedTags,
             debug: debug, shared: shared && kind != .client
         )
+    }
+
+    /// The tags ordered by key, the last of a repeated key winning, as a protobuf map reads;
+    /// a non-ASCII key orders (and repeats) by `String`, as the generated message's dictionary does.
+    var orderedTags: ZipkinTags {
+        if tagKeysAreASCII {
+            return tagBytes.withUnsafeBufferPointer { ZipkinTags(orderingByKeyBytes: tags, in: $0) }
+        }
+        return ZipkinTags(orderingByKey: tags.map {
+            (String(decoding: tagBytes[$0.key], as: UTF8.self), String(decoding: tagBytes[$0.value], as: UTF8.self))
+        })
     }
 
     mutating func read(_ reader: ProtobufWireReader) throws(ProtobufWireReader.Problem) {
@@ -66,7 +82,13 @@ struct ZipkinProto3SpanFields {
             case (10, .lengthDelimited):
                 annotations.append(try Self.annotation(try reader.message()))
             case (11, .lengthDelimited):
-                tags.append(try Self.tag(try reader.mapEntry()))
+                if tags.isEmpty {
+                    tagBytes = reader.bytes
+                    tags.reserveCapacity(16)
+                }
+                let entry = try Self.tag(try reader.mapEntry())
+                tags.append((entry.key, entry.value))
+                tagKeysAreASCII = tagKeysAreASCII && entry.keyIsASCII
             case (12, .varint): debug = try reader.varint() != 0
             case (13, .varint): shared = try reader.varint() != 0
             default: try reader.skip(tag)
@@ -93,19 +115,19 @@ struct ZipkinProto3SpanFields {
     /// As SwiftProtobuf reads entries: tags as plain varints, an end-group tag is malformed, and
     /// a key or value with another wire type is neither read nor skipped (the next tag is read
     /// from its value's bytes).
-    static func tag(_ reader: ProtobufWireReader) throws(ProtobufWireReader.Problem) -> (key: String, value: String) {
+    static func tag(_ reader: ProtobufWireReader) throws(ProtobufWireReader.Problem) -> (key: Range<Int>, value: Range<Int>, keyIsASCII: Bool) {
         var reader = reader
-        var key = "", value = ""
+        var key = 0..<0, value = 0..<0, keyIsASCII = true
         while let tag = try reader.nextPlainTag() {
             switch (tag.field, tag.wireType) {
             case (_, .endGroup): throw .malformed
-            case (1, .lengthDelimited): key = try reader.string()
-            case (2, .lengthDelimited): value = try reader.string()
+            case (1, .lengthDelimited): (key, keyIsASCII) = try reader.utf8Run()
+            case (2, .lengthDelimited): value = try reader.utf8Run().range
             case (1, _), (2, _): continue
             default: try reader.skip(tag)
             }
         }
-        return (key, value)
+        return (key, value, keyIsASCII)
     }
 }
 

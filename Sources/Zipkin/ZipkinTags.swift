@@ -44,6 +44,70 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
         }
     }
 
+    /// The tags whose UTF-8 keys and values lie in `buffer` (a protobuf map read off the wire),
+    /// ordered by key bytes, a later pair winning over an earlier one with the same key, with no
+    /// `String` made. Byte order is `String`'s order, and byte equality its equality, only for
+    /// ASCII keys: a decoder that met another key uses `init(orderingByKey:)`.
+    public init(orderingByKeyBytes pairs: [(key: Range<Int>, value: Range<Int>)], in buffer: UnsafeBufferPointer<UInt8>) {
+        self.init()
+        guard !pairs.isEmpty else { return }
+        // Sorted by each key's first eight bytes as a big-endian number (zero-padded), then by
+        // the whole key, then by position: most keys differ in their first bytes, so most
+        // comparisons are one integer comparison.
+        var order = pairs.indices.map { (prefix: Self.sortPrefix(buffer, pairs[$0].key), index: $0) }
+        func less(_ left: (prefix: UInt64, index: Int), _ right: (prefix: UInt64, index: Int)) -> Bool {
+            if left.prefix != right.prefix { return left.prefix < right.prefix }
+            let a = pairs[left.index].key, b = pairs[right.index].key
+            if a.count > 8 || b.count > 8 {
+                for offset in 8..<Swift.min(a.count, b.count) {
+                    let x = buffer[a.lowerBound + offset], y = buffer[b.lowerBound + offset]
+                    if x != y { return x < y }
+                }
+            }
+            return a.count != b.count ? a.count < b.count : left.index < right.index
+        }
+        if order.count <= 24 {
+            // A span's dozen or so tags: insertion sort, no closure context or buffer juggling.
+            for position in 1..<order.count {
+                let entry = order[position]
+                var slot = position
+                while slot > 0, less(entry, order[slot - 1]) {
+                    order[slot] = order[slot - 1]
+                    slot -= 1
+                }
+                order[slot] = entry
+            }
+        } else {
+            order.sort(by: less)
+        }
+        var size = 0
+        for pair in pairs { size += 9 + pair.key.count + pair.value.count }
+        records.reserveCapacity(size)
+        for position in order.indices {
+            let index = order[position].index
+            let key = UnsafeBufferPointer(rebasing: buffer[pairs[index].key])
+            if position + 1 < order.count, order[position + 1].prefix == order[position].prefix {
+                let next = pairs[order[position + 1].index].key
+                if next.count == key.count, buffer[next].elementsEqual(key) { continue }
+            }
+            Self.writeKey(key, into: &records)
+            Self.writeValue(UnsafeBufferPointer(rebasing: buffer[pairs[index].value]), into: &records)
+            count += 1
+        }
+    }
+
+    /// The first eight bytes of `range` as a big-endian number, zero-padded: comparing two
+    /// prefixes compares the keys' first eight bytes in byte order.
+    @inline(__always)
+    private static func sortPrefix(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        var prefix: UInt64 = 0
+        for offset in 0..<8 {
+            prefix <<= 8
+            if offset < range.count { prefix |= UInt64(buffer[range.lowerBound + offset]) }
+        }
+        return prefix
+    }
+
     /// Later pairs win over earlier ones with the same key (like JSON objects, unlike
     /// dictionary literals, which trap).
     public init(dictionaryLiteral elements: (String, String)...) {
@@ -89,19 +153,25 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
         }
         set {
             var keyCopy = key
-            let found = keyCopy.withUTF8 { keyBytes in records.withUnsafeBufferPointer { Self.find(keyBytes, in: $0) } }
-            switch (found, newValue) {
-            case (let record?, var value?):
-                var replacement: [UInt8] = []
-                value.withUTF8 { Self.writeValue($0, into: &replacement) }
-                records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
-            case (let record?, nil):
-                records.removeSubrange(record.start..<record.value.upperBound)
-                count -= 1
-            case (nil, let value?):
-                append(key, value)
-            case (nil, nil):
-                break
+            keyCopy.withUTF8 { keyBytes in
+                // The key's known number is looked up once, for the search and for a new record.
+                let known = KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count)
+                let found = records.withUnsafeBufferPointer { Self.find(knownKey: known ?? -1, keyBytes: keyBytes, in: $0) }
+                switch (found, newValue) {
+                case (let record?, var value?):
+                    var replacement: [UInt8] = []
+                    value.withUTF8 { Self.writeValue($0, into: &replacement) }
+                    records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
+                case (let record?, nil):
+                    records.removeSubrange(record.start..<record.value.upperBound)
+                    count -= 1
+                case (nil, var value?):
+                    if let known { records.appendByte(UInt8(known)) } else { Self.writeUnknownKey(keyBytes, into: &records) }
+                    value.withUTF8 { Self.writeValue($0, into: &records) }
+                    count += 1
+                case (nil, nil):
+                    break
+                }
             }
         }
     }
