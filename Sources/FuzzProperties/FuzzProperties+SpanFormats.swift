@@ -57,17 +57,25 @@ extension FuzzProperties {
         try checkSpans(spans)
     }
 
-    /// Input: an OTLP `ExportTraceServiceRequest` in protobuf. Besides the common checks: every
-    /// span is stored or counted as rejected (with a message), and the message encoded again
-    /// by SwiftProtobuf gives the same export.
+    /// Input: an OTLP `ExportTraceServiceRequest` in protobuf. Besides the common checks: the
+    /// same export, or the same refusal, as the reading through SwiftProtobuf's generated
+    /// message; every span is stored or counted as rejected (with a message); the message
+    /// encoded again by SwiftProtobuf gives the same export.
     public static func otlpProtobuf(_ bytes: UnsafeRawBufferPointer) throws(Violation) {
         let body = Array(bytes)
         let export: OTLPExport
+        let generated = try? OTLPTraceDecoder().decodeProtobufMessage(body)
         do {
             export = try OTLPTraceDecoder().decodeProtobuf(body)
         } catch {
             try checkError(error, .otlpProtobuf)
+            if let generated {
+                throw Violation(description: "refused a body SwiftProtobuf's message reads as \(generated.spans.count) spans: \(error)")
+            }
             return
+        }
+        guard generated == export else {
+            throw Violation(description: "read \(export) where SwiftProtobuf's message reads \(generated.map { "\($0)" } ?? "nothing (refused)")")
         }
         try checkExport(export, .otlpProtobuf)
         guard let message = ProtobufReencoding.otlpProtobuf(body) else {

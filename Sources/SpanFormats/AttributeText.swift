@@ -6,16 +6,16 @@ import Foundation
 enum AttributeText {
     /// The tag text of `value`; nil when the value is empty (an attribute without a value is
     /// no tag).
-    static func tag(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> String? {
-        switch value.value {
-        case .stringValue(let text): text
-        case .boolValue(let flag): flag ? "true" : "false"
-        case .intValue(let number): String(number)
-        case .doubleValue(let number): double(number)
-        case .bytesValue(let data): data.base64EncodedString()
-        case .arrayValue, .kvlistValue: json(value)
+    static func tag(_ value: OTLPValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        case .int(let number): String(number)
+        case .double(let number): double(number)
+        case .bytes(let bytes): Data(bytes).base64EncodedString()
+        case .structured(let value): json(value)
         // An index into a profiles dictionary; trace data never uses it and has no table to look in.
-        case .stringValueStrindex, nil: nil
+        case .absent: nil
         }
     }
 
@@ -29,12 +29,25 @@ enum AttributeText {
     /// A JSON object of `attributes` with its keys sorted: what the OpenTelemetry SDKs' Zipkin
     /// exporter writes as an event's annotation (`{"name": {"key": "value"}}`, Python's
     /// `json.dumps(..., sort_keys=True)` spacing), so both paths give the same annotation.
-    static func eventAnnotation(name: String, attributes: [Opentelemetry_Proto_Common_V1_KeyValue]) -> String {
+    static func eventAnnotation(name: String, attributes: [OTLPKeyValue]) -> String {
         var text = "{"
         writeString(name, into: &text)
-        text += ": "
-        writeObject(attributes.sorted { $0.key < $1.key }, into: &text, spaced: true)
-        text += "}"
+        text += ": {"
+        for (index, pair) in attributes.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { text += ", " }
+            writeString(pair.key, into: &text)
+            text += ": "
+            switch pair.value {
+            case .string(let string): writeString(string, into: &text)
+            case .bool(let flag): text += flag ? "true" : "false"
+            case .int(let number): text += String(number)
+            case .double(let number): writeDouble(number, into: &text)
+            case .bytes(let bytes): writeString(Data(bytes).base64EncodedString(), into: &text)
+            case .structured(let value): write(value, into: &text, spaced: true)
+            case .absent: text += "null"
+            }
+        }
+        text += "}}"
         return text
     }
 
@@ -48,9 +61,7 @@ enum AttributeText {
         case .stringValue(let string): writeString(string, into: &text)
         case .boolValue(let flag): text += flag ? "true" : "false"
         case .intValue(let number): text += String(number)
-        case .doubleValue(let number):
-            // JSON has no NaN or infinities: those are written as strings.
-            if number.isFinite { text += double(number) } else { writeString(double(number), into: &text) }
+        case .doubleValue(let number): writeDouble(number, into: &text)
         case .bytesValue(let data): writeString(data.base64EncodedString(), into: &text)
         case .arrayValue(let array):
             text += "["
@@ -62,6 +73,11 @@ enum AttributeText {
         case .kvlistValue(let list): writeObject(list.values, into: &text, spaced: spaced)
         case .stringValueStrindex, nil: text += "null"
         }
+    }
+
+    /// JSON has no NaN or infinities: those are written as strings.
+    private static func writeDouble(_ number: Double, into text: inout String) {
+        if number.isFinite { text += double(number) } else { writeString(double(number), into: &text) }
     }
 
     private static func writeObject(_ pairs: [Opentelemetry_Proto_Common_V1_KeyValue], into text: inout String, spaced: Bool) {

@@ -40,6 +40,8 @@ enum IPAddressText {
     /// Whether `text` is an IPv4 dotted quad: four numbers 0...255 of one to three ASCII digits
     /// (`UInt8("+1")` would take a sign).
     static func isIPv4(_ text: some StringProtocol) -> Bool {
+        // Most values are names: turned away by their first byte, before any splitting.
+        guard let first = text.utf8.first, UInt8(ascii: "0")...UInt8(ascii: "9") ~= first, text.utf8.count <= 15 else { return false }
         let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { part in
             (1...3).contains(part.count) && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
@@ -51,6 +53,11 @@ enum IPAddressText {
     /// digits, or fewer with one `::` standing for the rest, the last two may be written as a
     /// dotted quad. No zone (`%eth0`), as Zipkin's `ipv6` has none.
     static func isIPv6(_ text: String) -> Bool {
+        // A name has no colon, or some byte no IPv6 literal has: turned away before any splitting.
+        guard text.utf8.count <= 45, text.utf8.contains(UInt8(ascii: ":")), text.utf8.allSatisfy({ byte in
+            UInt8(ascii: "0")...UInt8(ascii: "9") ~= byte || UInt8(ascii: "a")...UInt8(ascii: "f") ~= byte
+                || UInt8(ascii: "A")...UInt8(ascii: "F") ~= byte || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
+        }) else { return false }
         let halves = text.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
         guard !halves.contains(where: { $0.contains("::") }) else { return false }
         let compressed = halves.count == 2

@@ -27,12 +27,12 @@ struct OTLPSpanMapper {
 
     static let unknownService = "unknown_service"
 
-    func map(_ request: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest) -> OTLPExport {
+    func map(_ request: OTLPRequestInput) -> OTLPExport {
         var export = OTLPExport()
         for (r, resourceSpans) in request.resourceSpans.enumerated() {
-            let resourceAttributes = resourceSpans.resource.attributes
+            let resourceAttributes = resourceSpans.resourceAttributes
             var serviceName = Self.unknownService
-            if let name = resourceAttributes.last(where: { $0.key == "service.name" }), case .stringValue(let text)? = name.value.value, !text.isEmpty {
+            if let name = resourceAttributes.last(where: { $0.key == "service.name" }), case .string(let text) = name.value, !text.isEmpty {
                 serviceName = text
             }
             let localEndpoint = ZipkinEndpoint(serviceName: serviceName)
@@ -43,7 +43,7 @@ struct OTLPSpanMapper {
                         if let problem = idProblems[position] { throw SpanFormatError(format, problem, at: "\(position)") }
                         export.spans.append(try map(
                             span, localEndpoint: localEndpoint, resourceAttributes: resourceAttributes,
-                            scope: scopeSpans.hasScope ? scopeSpans.scope : nil, position: position
+                            scope: scopeSpans.scope, position: position
                         ))
                     } catch {
                         export.rejectedSpans += 1
@@ -59,8 +59,8 @@ struct OTLPSpanMapper {
     }
 
     func map(
-        _ span: Opentelemetry_Proto_Trace_V1_Span, localEndpoint: ZipkinEndpoint,
-        resourceAttributes: [Opentelemetry_Proto_Common_V1_KeyValue], scope: Opentelemetry_Proto_Common_V1_InstrumentationScope?,
+        _ span: OTLPRequestInput.Span, localEndpoint: ZipkinEndpoint,
+        resourceAttributes: [OTLPKeyValue], scope: (name: String, version: String)?,
         position: OTLPSpanPosition
     ) throws(SpanFormatError) -> ZipkinSpan {
         func fail(_ problem: BinaryIDs.Problem, _ field: String, _ expected: String) -> SpanFormatError {
@@ -79,19 +79,22 @@ struct OTLPSpanMapper {
         do throws(BinaryIDs.Problem) { id = try BinaryIDs.spanID(span.spanID) } catch { throw fail(error, "spanId", "8") }
         do throws(BinaryIDs.Problem) { parentID = try BinaryIDs.parentID(span.parentSpanID) } catch { throw fail(error, "parentSpanId", "8 (or empty)") }
 
+        // SpanKind: 1 INTERNAL and 0 UNSPECIFIED (and unknown numbers) have no Zipkin kind.
         let kind: ZipkinSpan.Kind?
         switch span.kind {
-        case .client: kind = .client
-        case .server: kind = .server
-        case .producer: kind = .producer
-        case .consumer: kind = .consumer
-        case .internal, .unspecified, .UNRECOGNIZED: kind = nil
+        case 2: kind = .server
+        case 3: kind = .client
+        case 4: kind = .producer
+        case 5: kind = .consumer
+        default: kind = nil
         }
 
         var tags = ZipkinTags()
         tags.reserveCapacity(span.attributes.count + resourceAttributes.count + 6)
-        for attribute in span.attributes + resourceAttributes {
-            if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
+        for attributes in [span.attributes, resourceAttributes] {
+            for attribute in attributes {
+                if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
+            }
         }
         if let scope {
             if !scope.name.isEmpty {
@@ -103,16 +106,17 @@ struct OTLPSpanMapper {
                 tags["otel.library.version"] = scope.version
             }
         }
-        switch span.status.code {
-        case .ok:
+        // Status.StatusCode: 1 OK, 2 ERROR; 0 UNSET and unknown numbers say nothing.
+        switch span.statusCode {
+        case 1:
             tags["otel.status_code"] = "OK"
-        case .error:
+        case 2:
             tags["otel.status_code"] = "ERROR"
-            tags["error"] = span.status.message
-        case .unset, .UNRECOGNIZED:
+            tags["error"] = span.statusMessage
+        default:
             break
         }
-        if span.status.code != .error, tags["error"]?.lowercased() == "false" { tags["error"] = nil }
+        if span.statusCode != 2, tags["error"]?.lowercased() == "false" { tags["error"] = nil }
         if span.droppedAttributesCount > 0 { tags["otel.dropped_attributes_count"] = String(span.droppedAttributesCount) }
         if span.droppedEventsCount > 0 { tags["otel.dropped_events_count"] = String(span.droppedEventsCount) }
         if span.droppedLinksCount > 0 { tags["otel.dropped_links_count"] = String(span.droppedLinksCount) }
