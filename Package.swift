@@ -193,7 +193,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TraceLabBench", dependencies: ["TraceContext", "Zipkin"]),
+        .target(name: "TraceLabBench", dependencies: ["TraceContext", "Zipkin", "SpanFormats"]),
         // The overhead and soak labs' load generator: paced (open-model) GETs on one event loop.
         .target(
             name: "PacedLoad",

@@ -23,7 +23,9 @@ public struct BenchReportPrinter: Sendable {
             text += "  ≥ \(Self.grouped(target)) " + (result.meetsTarget == true ? "ok" : "MISSED")
         }
         if let ratio = result.ratioToPeer {
-            text += "  (\(Self.fixed(ratio))× Foundation)"
+            // The peer's name without its input, which is this figure's: "JSONDecoder decode".
+            let peer = result.peer.map { String($0.prefix(while: { $0 != "(" })).trimmingCharacters(in: .whitespaces) } ?? "peer"
+            text += "  (\(Self.fixed(ratio))× \(peer))"
         }
         if let slowest = result.slowestSlicePerSecond, let fastest = result.fastestSlicePerSecond {
             text += "  [slices \(Self.grouped(slowest))–\(Self.grouped(fastest))]"

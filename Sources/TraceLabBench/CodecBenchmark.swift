@@ -60,6 +60,7 @@ public struct CodecBenchmark: Sendable {
         for fixture in prepared + [all] {
             for result in ZipkinCases.run(fixture, stopwatch, checksum: &checksum) { record(result) }
         }
+        for result in SpanFormatCases.run(all, stopwatch, checksum: &checksum) { record(result) }
         return CodecBenchmarkReport(secondsPerCase: secondsPerCase, fixtureSpans: spanCounts, results: results, checksum: checksum)
     }
 

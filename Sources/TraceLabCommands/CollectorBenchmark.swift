@@ -93,6 +93,9 @@ struct CollectorBenchmark {
     let options: Options
     let logger: Logger
 
+    /// How many turns the formats take at ingest (each posts a fifth of its batches per turn).
+    static let ingestRounds = 5
+
     func run() async throws -> Report {
         switch options.target {
         case .inProcess(let storage): try await runInProcess(storage: storage)
@@ -144,20 +147,31 @@ struct CollectorBenchmark {
     ) async throws -> Report {
         let url = base + "/api/v2/spans"
 
-        // Ingest, one format after the other into the same collector: pre-encoded batches, so
-        // the figure is the collector's and not the encoder's.
+        // Ingest into the same collector, pre-encoded batches, so the figure is the collector's
+        // and not the encoder's. The formats take turns in rounds: a growing store (and a
+        // neighbour on a shared machine) then slows each format alike, where one format after
+        // the other measured the last one against the biggest store.
         let batchCount = max(1, options.ingestSpans / options.batchSize)
-        var figures: [IngestFigure] = []
-        for format in IngestFormat.allCases {
-            let batches = (0..<batchCount).map {
-                ByteBuffer(bytes: format.encode(Self.spans(batch: $0, size: options.batchSize, traceIDHigh: format.traceIDHigh)))
+        let formats = IngestFormat.allCases
+        var seconds = Array(repeating: 0.0, count: formats.count)
+        var bodyBytes = Array(repeating: 0, count: formats.count)
+        for round in 0..<Self.ingestRounds {
+            let first = round * batchCount / Self.ingestRounds, end = (round + 1) * batchCount / Self.ingestRounds
+            for (index, format) in formats.enumerated() where end > first {
+                let batches = (first..<end).map {
+                    ByteBuffer(bytes: format.encode(Self.spans(batch: $0, size: options.batchSize, traceIDHigh: format.traceIDHigh)))
+                }
+                let timing = try await post(batches: { batches[$0] }, count: batches.count, url: base + format.path, format: format)
+                seconds[index] += timing.seconds
+                bodyBytes[index] += batches.reduce(0) { $0 + $1.readableBytes }
             }
-            let timing = try await post(batches: { batches[$0] }, count: batchCount, url: base + format.path, format: format)
-            figures.append(IngestFigure(
-                format: format, spans: batchCount * options.batchSize, seconds: timing.seconds,
-                spansPerSecond: Double(batchCount * options.batchSize) / timing.seconds,
-                bytesPerBatch: batches.reduce(0) { $0 + $1.readableBytes } / batchCount
-            ))
+        }
+        let figures = formats.indices.map { index in
+            IngestFigure(
+                format: formats[index], spans: batchCount * options.batchSize, seconds: seconds[index],
+                spansPerSecond: Double(batchCount * options.batchSize) / seconds[index],
+                bytesPerBatch: bodyBytes[index] / batchCount
+            )
         }
         let ingest = figures[0]
 
