@@ -91,10 +91,11 @@ struct OTLPSpanMapper {
 
         var tags = ZipkinTags()
         tags.reserveCapacity(span.attributes.count + resourceAttributes.count + 6)
-        for attributes in [span.attributes, resourceAttributes] {
-            for attribute in attributes {
-                if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
-            }
+        for attribute in span.attributes {
+            if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
+        }
+        for attribute in resourceAttributes {
+            if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
         }
         if let scope {
             if !scope.name.isEmpty {

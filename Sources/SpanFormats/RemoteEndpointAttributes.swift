@@ -24,30 +24,32 @@ enum RemoteEndpointAttributes {
     /// endpoint's address, anything else its service name.
     static func endpoint(for kind: ZipkinSpan.Kind?, attributes: [OTLPKeyValue]) -> ZipkinEndpoint? {
         let candidates = kind == .client || kind == .producer ? ranked.count : 1
-        // One pass over the attributes: the last of each ranked name, and of each port name,
-        // instead of a scan per ranked name. Every such name starts with d, n, p or s: other
-        // keys (most of them) cost one byte comparison.
-        var texts: [String?] = Array(repeating: nil, count: candidates)
-        var ports: [String?] = Array(repeating: nil, count: ranked.count)
-        for attribute in attributes {
-            switch attribute.key.utf8.first {
-            case UInt8(ascii: "d"), UInt8(ascii: "n"), UInt8(ascii: "p"), UInt8(ascii: "s"): break
-            default: continue
-            }
-            let length = attribute.key.utf8.count
-            if let rank = ranked.firstIndex(where: { $0.name.utf8.count == length && $0.name == attribute.key }) {
-                if rank < candidates { texts[rank] = AttributeText.tag(attribute.value) }
-            } else if let rank = ranked.firstIndex(where: { $0.port?.utf8.count == length && $0.port == attribute.key }) {
-                ports[rank] = AttributeText.tag(attribute.value)
-            }
+        // One pass, backwards, so the first attribute met of each ranked name is its last one,
+        // which decides that rank; the best rank with a non-empty text wins. Every ranked name
+        // starts with d, n or p or s: other keys (most of them) cost a byte comparison.
+        var decided: UInt32 = 0
+        var best: (rank: Int, text: String)?
+        for attribute in attributes.reversed() {
+            guard let rank = rank(of: attribute.key), rank < (best?.rank ?? candidates), decided & (1 << rank) == 0 else { continue }
+            decided |= 1 << rank
+            if let text = AttributeText.tag(attribute.value), !text.isEmpty { best = (rank, text) }
         }
-        for (rank, text) in texts.enumerated() {
-            guard let value = text, !value.isEmpty else { continue }
-            let port = ports[rank].flatMap { UInt16($0) }
-            if IPAddressText.isIPv4(value) { return ZipkinEndpoint(ipv4: value, port: port) }
-            if IPAddressText.isIPv6(value) { return ZipkinEndpoint(ipv6: value, port: port) }
-            return ZipkinEndpoint(serviceName: value, port: port)
+        guard let best else { return nil }
+        let port = ranked[best.rank].port.flatMap { name in
+            attributes.last(where: { $0.key == name }).flatMap { AttributeText.tag($0.value) }.flatMap { UInt16($0) }
         }
-        return nil
+        if IPAddressText.isIPv4(best.text) { return ZipkinEndpoint(ipv4: best.text, port: port) }
+        if IPAddressText.isIPv6(best.text) { return ZipkinEndpoint(ipv6: best.text, port: port) }
+        return ZipkinEndpoint(serviceName: best.text, port: port)
+    }
+
+    /// The rank whose name is `key`, nil for other keys.
+    private static func rank(of key: String) -> Int? {
+        switch key.utf8.first {
+        case UInt8(ascii: "d"), UInt8(ascii: "n"), UInt8(ascii: "p"), UInt8(ascii: "s"): break
+        default: return nil
+        }
+        let length = key.utf8.count
+        return ranked.firstIndex { $0.name.utf8.count == length && $0.name == key }
     }
 }
