@@ -8,7 +8,7 @@ enum AttributeText {
     /// no tag).
     static func tag(_ value: OTLPValue) -> String? {
         switch value {
-        case .string(let text): text
+        case .string(let text): String(decoding: text, as: UTF8.self)
         case .bool(let flag): flag ? "true" : "false"
         case .int(let number): String(number)
         case .double(let number): double(number)
@@ -16,6 +16,16 @@ enum AttributeText {
         case .structured(let value): json(value)
         // An index into a profiles dictionary; trace data never uses it and has no table to look in.
         case .absent: nil
+        }
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `value`'s tag text, straight from the input for
+    /// text values; no call when the value is no tag.
+    static func withTagBytes(_ value: OTLPValue, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if case .string(let text) = value {
+            text.withUnsafeBufferPointer(body)
+        } else if var text = tag(value) {
+            text.withUTF8(body)
         }
     }
 
@@ -33,12 +43,12 @@ enum AttributeText {
         var text = "{"
         writeString(name, into: &text)
         text += ": {"
-        for (index, pair) in attributes.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (index, pair) in attributes.map({ (key: $0.keyText, value: $0.value) }).sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { text += ", " }
             writeString(pair.key, into: &text)
             text += ": "
             switch pair.value {
-            case .string(let string): writeString(string, into: &text)
+            case .string(let string): writeString(String(decoding: string, as: UTF8.self), into: &text)
             case .bool(let flag): text += flag ? "true" : "false"
             case .int(let number): text += String(number)
             case .double(let number): writeDouble(number, into: &text)

@@ -178,12 +178,12 @@ enum OTLPProtobufReader {
     static func keyValue(_ reader: ProtobufWireReader) throws(Problem) -> OTLPKeyValue {
         let start = reader
         var reader = reader
-        var key = ""
+        var key: ArraySlice<UInt8> = []
         var value = OTLPValue.absent
         var structured = false
         while let tag = try reader.nextTag() {
             switch (tag.field, tag.wireType) {
-            case (1, .lengthDelimited): key = try reader.string()
+            case (1, .lengthDelimited): key = reader.bytes[try reader.utf8Run().range]
             case (2, .lengthDelimited): structured = try anyValue(try reader.message(), over: &value) || structured
             default: try reader.skip(tag)
             }
@@ -207,7 +207,7 @@ enum OTLPProtobufReader {
         var structured = false
         while let tag = try reader.nextTag() {
             switch (tag.field, tag.wireType) {
-            case (1, .lengthDelimited): value = .string(try reader.string())
+            case (1, .lengthDelimited): value = .string(reader.bytes[try reader.utf8Run().range])
             case (2, .varint): value = .bool(try reader.varint() != 0)
             case (3, .varint): value = .int(Int64(bitPattern: try reader.varint()))
             case (4, .fixed64): value = .double(Double(bitPattern: try reader.fixed64()))

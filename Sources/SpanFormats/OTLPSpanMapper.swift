@@ -32,8 +32,8 @@ struct OTLPSpanMapper {
         for (r, resourceSpans) in request.resourceSpans.enumerated() {
             let resourceAttributes = resourceSpans.resourceAttributes
             var serviceName = Self.unknownService
-            if let name = resourceAttributes.last(where: { $0.key == "service.name" }), case .string(let text) = name.value, !text.isEmpty {
-                serviceName = text
+            if let name = resourceAttributes.last(where: { $0.hasKey("service.name") }), case .string(let text) = name.value, !text.isEmpty {
+                serviceName = String(decoding: text, as: UTF8.self)
             }
             let localEndpoint = ZipkinEndpoint(serviceName: serviceName)
             for (s, scopeSpans) in resourceSpans.scopeSpans.enumerated() {
@@ -91,11 +91,13 @@ struct OTLPSpanMapper {
 
         var tags = ZipkinTags()
         tags.reserveCapacity(span.attributes.count + resourceAttributes.count + 6)
-        for attribute in span.attributes {
-            if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
-        }
-        for attribute in resourceAttributes {
-            if let text = AttributeText.tag(attribute.value) { tags[attribute.key] = text }
+        // Attribute bytes go into the tags as they are: no String per key or value.
+        for attributes in [span.attributes, resourceAttributes] {
+            for attribute in attributes {
+                attribute.key.withUnsafeBufferPointer { key in
+                    AttributeText.withTagBytes(attribute.value) { tags.set(utf8Key: key, value: $0) }
+                }
+            }
         }
         if let scope {
             if !scope.name.isEmpty {

@@ -36,7 +36,7 @@ enum RemoteEndpointAttributes {
         }
         guard let best else { return nil }
         let port = ranked[best.rank].port.flatMap { name in
-            attributes.last(where: { $0.key == name }).flatMap { AttributeText.tag($0.value) }.flatMap { UInt16($0) }
+            attributes.last(where: { $0.hasKey(name) }).flatMap { AttributeText.tag($0.value) }.flatMap { UInt16($0) }
         }
         if IPAddressText.isIPv4(best.text) { return ZipkinEndpoint(ipv4: best.text, port: port) }
         if IPAddressText.isIPv6(best.text) { return ZipkinEndpoint(ipv6: best.text, port: port) }
@@ -44,12 +44,11 @@ enum RemoteEndpointAttributes {
     }
 
     /// The rank whose name is `key`, nil for other keys.
-    private static func rank(of key: String) -> Int? {
-        switch key.utf8.first {
+    private static func rank(of key: ArraySlice<UInt8>) -> Int? {
+        switch key.first {
         case UInt8(ascii: "d"), UInt8(ascii: "n"), UInt8(ascii: "p"), UInt8(ascii: "s"): break
         default: return nil
         }
-        let length = key.utf8.count
-        return ranked.firstIndex { $0.name.utf8.count == length && $0.name == key }
+        return ranked.firstIndex { $0.name.utf8.count == key.count && key.elementsEqual($0.name.utf8) }
     }
 }

@@ -154,26 +154,33 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
         set {
             var keyCopy = key
             keyCopy.withUTF8 { keyBytes in
-                // The key's known number is looked up once, for the search and for a new record.
-                let known = KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count)
-                let found = records.withUnsafeBufferPointer { Self.find(knownKey: known ?? -1, keyBytes: keyBytes, in: $0) }
-                switch (found, newValue) {
-                case (let record?, var value?):
-                    var replacement: [UInt8] = []
-                    value.withUTF8 { Self.writeValue($0, into: &replacement) }
-                    records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
-                case (let record?, nil):
-                    records.removeSubrange(record.start..<record.value.upperBound)
-                    count -= 1
-                case (nil, var value?):
-                    if let known { records.appendByte(UInt8(known)) } else { Self.writeUnknownKey(keyBytes, into: &records) }
-                    value.withUTF8 { Self.writeValue($0, into: &records) }
-                    count += 1
-                case (nil, nil):
-                    break
+                guard var value = newValue else {
+                    if let record = records.withUnsafeBufferPointer({ Self.find(keyBytes, in: $0) }) {
+                        records.removeSubrange(record.start..<record.value.upperBound)
+                        count -= 1
+                    }
+                    return
                 }
+                value.withUTF8 { set(utf8Key: keyBytes, value: $0) }
             }
         }
+    }
+
+    /// Sets the tag whose key is the UTF-8 bytes `key` to the UTF-8 bytes `value`: the
+    /// subscript's setter for a decoder that holds text as bytes of its input, without making
+    /// `String`s (OTLP attributes). The bytes must be UTF-8.
+    public mutating func set(utf8Key key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        // The key's known number is looked up once, for the search and for a new record.
+        let known = KnownTagKeys.table.lookup(key, 0, key.count)
+        if let record = records.withUnsafeBufferPointer({ Self.find(knownKey: known ?? -1, keyBytes: key, in: $0) }) {
+            var replacement: [UInt8] = []
+            Self.writeValue(value, into: &replacement)
+            records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
+            return
+        }
+        if let known { records.appendByte(UInt8(known)) } else { Self.writeUnknownKey(key, into: &records) }
+        Self.writeValue(value, into: &records)
+        count += 1
     }
 
     /// Calls `body` with each tag's key and value bytes, in order, without making `String`s
