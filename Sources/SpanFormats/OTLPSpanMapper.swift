@@ -92,13 +92,8 @@ struct OTLPSpanMapper {
         var tags = ZipkinTags()
         tags.reserveCapacity(span.attributes.count + resourceAttributes.count + 6)
         // Attribute bytes go into the tags as they are: no String per key or value.
-        for attributes in [span.attributes, resourceAttributes] {
-            for attribute in attributes {
-                attribute.key.withUnsafeBufferPointer { key in
-                    AttributeText.withTagBytes(attribute.value) { tags.set(utf8Key: key, value: $0) }
-                }
-            }
-        }
+        Self.setTags(span.attributes, in: &tags)
+        Self.setTags(resourceAttributes, in: &tags)
         if let scope {
             if !scope.name.isEmpty {
                 tags["otel.scope.name"] = scope.name
@@ -139,6 +134,17 @@ struct OTLPSpanMapper {
             remoteEndpoint: RemoteEndpointAttributes.endpoint(for: kind, attributes: span.attributes),
             annotations: annotations, tags: tags
         )
+    }
+
+    /// Each attribute with a tag text set as a tag, a later one replacing an earlier value.
+    /// By index, so the attributes are borrowed where they lie rather than copied (retained)
+    /// one by one; the tags come `inout`, not captured, so no access is checked at run time.
+    static func setTags(_ attributes: [OTLPKeyValue], in tags: inout ZipkinTags) {
+        for index in attributes.indices {
+            attributes[index].key.withUnsafeBufferPointer { key in
+                AttributeText.withTagBytes(attributes[index].value) { tags.set(utf8Key: key, value: $0) }
+            }
+        }
     }
 
     /// Nanoseconds to microseconds, rounded half up as the SDKs' Zipkin exporters do.
