@@ -1,3 +1,4 @@
+import Testing
 import Foundation
 @testable import SpanFormats
 
@@ -89,5 +90,34 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Compares a hand-written decoder with its SwiftProtobuf oracle on a body, every prefix of it
+/// and `mutations` seeded mutations (bytes changed, inserted, removed): `same` answers whether
+/// both read the same (or both refused) and whether the hand decoder accepted.
+enum OracleComparison {
+    static func check(_ body: [UInt8], mutations: Int, seed: UInt64, same: ([UInt8]) -> (agree: Bool, accepted: Bool)) {
+        for length in 0...body.count {
+            #expect(same(Array(body[..<length])).agree, "prefix of \(length) bytes")
+        }
+        var random = SplitMix64(state: seed)
+        var accepted = 0
+        for round in 0..<mutations {
+            var mutated = body
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let position = Int.random(in: 0..<mutated.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: mutated[position] = UInt8.random(in: 0...255, using: &random)
+                case 1: mutated.insert(UInt8.random(in: 0...255, using: &random), at: position)
+                default: mutated.remove(at: position)
+                }
+            }
+            let outcome = same(mutated)
+            if outcome.accepted { accepted += 1 }
+            #expect(outcome.agree, "mutation \(round): \(mutated)")
+            if !outcome.agree { break }
+        }
+        #expect(accepted > 100, "some mutations still decode, so the comparison saw spans")
     }
 }
