@@ -40,13 +40,24 @@ enum IPAddressText {
     /// Whether `text` is an IPv4 dotted quad: four numbers 0...255 of one to three ASCII digits
     /// (`UInt8("+1")` would take a sign).
     static func isIPv4(_ text: some StringProtocol) -> Bool {
-        // Most values are names: turned away by their first byte, before any splitting.
-        guard let first = text.utf8.first, UInt8(ascii: "0")...UInt8(ascii: "9") ~= first, text.utf8.count <= 15 else { return false }
-        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            (1...3).contains(part.count) && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-                && part.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) } <= 255
+        // One pass, no splitting: most values are names and stop at their first byte.
+        var dots = 0, digits = 0, value = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard digits > 0, dots < 3 else { return false }
+                dots += 1
+                digits = 0
+                value = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard digits <= 3, value <= 255 else { return false }
+            default:
+                return false
+            }
         }
+        return dots == 3 && digits > 0
     }
 
     /// Whether `text` is an IPv6 literal (RFC 4291 section 2.2): eight groups of one to four hex

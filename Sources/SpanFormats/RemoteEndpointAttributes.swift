@@ -29,10 +29,11 @@ enum RemoteEndpointAttributes {
         // starts with d, n or p or s: other keys (most of them) cost a byte comparison.
         var decided: UInt32 = 0
         var best: (rank: Int, text: String)?
-        for attribute in attributes.reversed() {
-            guard let rank = rank(of: attribute.key), rank < (best?.rank ?? candidates), decided & (1 << rank) == 0 else { continue }
+        for index in attributes.indices.reversed() {
+            // By index: the attribute is borrowed where it lies, not copied.
+            guard let rank = rank(of: attributes[index].key), rank < (best?.rank ?? candidates), decided & (1 << rank) == 0 else { continue }
             decided |= 1 << rank
-            if let text = AttributeText.tag(attribute.value), !text.isEmpty { best = (rank, text) }
+            if let text = AttributeText.tag(attributes[index].value), !text.isEmpty { best = (rank, text) }
         }
         guard let best else { return nil }
         let port = ranked[best.rank].port.flatMap { name in

@@ -27,6 +27,7 @@ struct SupportTests {
     @Test("only well-formed literals are IP addresses (fuzz findings: '+1.2.3.4', '::::')", arguments: [
         ("10.0.0.1", true), ("255.255.255.255", true), ("0.0.0.0", true),
         ("+1.2.3.4", false), ("1.2.3", false), ("1.2.3.4.", false), ("1..3.4", false), ("1.2.3.256", false), ("1.2.3.1000", false),
+        ("", false), (".1.2.3", false), ("1.2.3.4x", false), ("010.1.1.1", true), ("1.2.3.0255", false), ("١.2.3.4", false),
     ])
     func ipv4Literals(text: String, valid: Bool) {
         #expect(IPAddressText.isIPv4(text) == valid)

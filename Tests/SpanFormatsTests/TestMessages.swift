@@ -1,5 +1,5 @@
-import Testing
 import Foundation
+import Testing
 @testable import SpanFormats
 
 /// Protobuf messages built the way the real exporters fill them, for the decoders to read.
