@@ -182,11 +182,20 @@ struct ByteWriter {
         base[count] = UInt8(ascii: "\"")
         count += 1
         var runStart = 0
-        for index in 0..<source.count {
+        var index = 0
+        let raw = UnsafeRawPointer(source.baseAddress)
+        while index < source.count {
+            // Eight bytes at a time while none of them needs an escape (nearly all text).
+            if let raw, index + 8 <= source.count, !Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = source[index]
+            index += 1
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            copy(source, from: runStart, to: index)
-            runStart = index + 1
+            let escaped = index - 1
+            copy(source, from: runStart, to: escaped)
+            runStart = index
             base[count] = UInt8(ascii: "\\")
             switch byte {
             case UInt8(ascii: "\""): base[count + 1] = UInt8(ascii: "\""); count += 2
@@ -207,6 +216,18 @@ struct ByteWriter {
         copy(source, from: runStart, to: source.count)
         base[count] = UInt8(ascii: "\"")
         count += 1
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20, a quote or a backslash: the
+    /// bit tricks for "has a byte less than n" and "has a zero byte" (exact for the word as a
+    /// whole), the latter on the word xor-ed with the quote and with the backslash.
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        return control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs) != 0
     }
 
     @inline(__always)

@@ -43,6 +43,40 @@ struct ZipkinJSONRoundTripTests {
         #expect(!ZipkinJSONEncoder().encode([span]).contains { $0 < 0x20 })
     }
 
+    @Test("every byte that needs an escape is escaped wherever it falls against the eight-byte steps")
+    func escapesAtEveryPosition() throws {
+        // A reference escaper, byte by byte, as the encoder worked before it read words.
+        func reference(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case ..<0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        for length in 0...20 {
+            for position in 0..<max(length, 1) {
+                for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", " ", "!", "#", "[", "]", "\u{7F}", "é", "日"] {
+                    var scalars = Array(repeating: "a", count: length)
+                    if length > 0 { scalars[position] = special }
+                    let text = scalars.joined()
+                    let span = ZipkinSpan(traceID: try #require(TraceID(low: 1)), id: try #require(SpanID(2)), name: text.isEmpty ? nil : text)
+                    guard !text.isEmpty else { continue }
+                    let json = ZipkinJSONEncoder().encodeString([span])
+                    #expect(json.contains("\"name\":" + reference(text) + "}"), "\(text.debugDescription)")
+                    #expect(try ZipkinJSONDecoder().decodeSpans(Array(json.utf8)) == [span])
+                }
+            }
+        }
+    }
+
     @Test("optional fields that are absent, false or zero are left out")
     func minimal() throws {
         let span = ZipkinSpan(traceID: try #require(TraceID(high: 1, low: 2)), id: try #require(SpanID(3)), timestamp: 0, duration: 0, localEndpoint: ZipkinEndpoint(port: 0))
