@@ -75,8 +75,13 @@ struct CompactSpan: Sendable {
     /// A 64-bit FNV-1a hash of an x-request-id, never 0. Equal ids have equal keys; a match
     /// by key is confirmed on the decoded span, so a collision costs a decode, not a wrong answer.
     static func requestKey(_ requestID: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in requestID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        var requestID = requestID
+        // Over the contiguous bytes: iterating `utf8` cost ~30 instructions a byte.
+        let hash = requestID.withUTF8 { bytes in
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            return hash
+        }
         return hash == 0 ? 1 : hash
     }
 
