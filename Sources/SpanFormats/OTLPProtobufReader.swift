@@ -224,8 +224,8 @@ enum OTLPProtobufReader {
         return structured
     }
 
-    /// The value of every `value` field so far, merged by SwiftProtobuf as the generated
-    /// message merges them, with the nesting depth left where they lie.
+    /// The value of a pair's `value` fields, merged by SwiftProtobuf as the generated message
+    /// merges them, each parsed with the nesting depth left where it lies.
     static func structured(_ fields: [ProtobufWireReader]) throws(Problem) -> OTLPValue {
         var value = Opentelemetry_Proto_Common_V1_AnyValue()
         do {
