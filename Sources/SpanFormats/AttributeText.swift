@@ -30,9 +30,9 @@ enum AttributeText {
     }
 
     /// `value` as compact JSON text (`null` when empty).
-    static func json(_ value: Opentelemetry_Proto_Common_V1_AnyValue, spaced: Bool = false) -> String {
+    static func json(_ value: Opentelemetry_Proto_Common_V1_AnyValue) -> String {
         var text = ""
-        write(value, into: &text, spaced: spaced)
+        write(OTLPValue(value), into: &text, spaced: false)
         return text
     }
 
@@ -42,22 +42,9 @@ enum AttributeText {
     static func eventAnnotation(name: String, attributes: [OTLPKeyValue]) -> String {
         var text = "{"
         writeString(name, into: &text)
-        text += ": {"
-        for (index, pair) in attributes.map({ (key: $0.keyText, value: $0.value) }).sorted(by: { $0.key < $1.key }).enumerated() {
-            if index > 0 { text += ", " }
-            writeString(pair.key, into: &text)
-            text += ": "
-            switch pair.value {
-            case .string(let string): writeString(String(decoding: string, as: UTF8.self), into: &text)
-            case .bool(let flag): text += flag ? "true" : "false"
-            case .int(let number): text += String(number)
-            case .double(let number): writeDouble(number, into: &text)
-            case .bytes(let bytes): writeString(Data(bytes).base64EncodedString(), into: &text)
-            case .structured(let value): write(value, into: &text, spaced: true)
-            case .absent: text += "null"
-            }
-        }
-        text += "}}"
+        text += ": "
+        writeObject(attributes.map { (key: $0.keyText, value: $0.value) }.sorted { $0.key < $1.key }, into: &text, spaced: true)
+        text += "}"
         return text
     }
 
@@ -66,31 +53,36 @@ enum AttributeText {
         number.description
     }
 
-    private static func write(_ value: Opentelemetry_Proto_Common_V1_AnyValue, into text: inout String, spaced: Bool) {
-        switch value.value {
-        case .stringValue(let string): writeString(string, into: &text)
-        case .boolValue(let flag): text += flag ? "true" : "false"
-        case .intValue(let number): text += String(number)
-        case .doubleValue(let number): writeDouble(number, into: &text)
-        case .bytesValue(let data): writeString(data.base64EncodedString(), into: &text)
-        case .arrayValue(let array):
-            text += "["
-            for (index, element) in array.values.enumerated() {
-                if index > 0 { text += spaced ? ", " : "," }
-                write(element, into: &text, spaced: spaced)
+    /// The one JSON writer of attribute values: an array's elements and a map's values, which
+    /// SwiftProtobuf's message holds, are written as the same `OTLPValue`s as the top level.
+    private static func write(_ value: OTLPValue, into text: inout String, spaced: Bool) {
+        switch value {
+        case .string(let string): writeString(String(decoding: string, as: UTF8.self), into: &text)
+        case .bool(let flag): text += flag ? "true" : "false"
+        case .int(let number): text += String(number)
+        // JSON has no NaN or infinities: those are written as strings.
+        case .double(let number): if number.isFinite { text += double(number) } else { writeString(double(number), into: &text) }
+        case .bytes(let bytes): writeString(Data(bytes).base64EncodedString(), into: &text)
+        case .absent: text += "null"
+        case .structured(let value):
+            switch value.value {
+            case .arrayValue(let array):
+                text += "["
+                for (index, element) in array.values.enumerated() {
+                    if index > 0 { text += spaced ? ", " : "," }
+                    write(OTLPValue(element), into: &text, spaced: spaced)
+                }
+                text += "]"
+            case .kvlistValue(let list):
+                writeObject(list.values.map { (key: $0.key, value: OTLPValue($0.value)) }, into: &text, spaced: spaced)
+            default:
+                // `OTLPValue` keeps only arrays and maps as `.structured`.
+                write(OTLPValue(value), into: &text, spaced: spaced)
             }
-            text += "]"
-        case .kvlistValue(let list): writeObject(list.values, into: &text, spaced: spaced)
-        case .stringValueStrindex, nil: text += "null"
         }
     }
 
-    /// JSON has no NaN or infinities: those are written as strings.
-    private static func writeDouble(_ number: Double, into text: inout String) {
-        if number.isFinite { text += double(number) } else { writeString(double(number), into: &text) }
-    }
-
-    private static func writeObject(_ pairs: [Opentelemetry_Proto_Common_V1_KeyValue], into text: inout String, spaced: Bool) {
+    private static func writeObject(_ pairs: [(key: String, value: OTLPValue)], into text: inout String, spaced: Bool) {
         text += "{"
         for (index, pair) in pairs.enumerated() {
             if index > 0 { text += spaced ? ", " : "," }
