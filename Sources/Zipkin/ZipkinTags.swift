@@ -178,7 +178,7 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
             records.replaceSubrange((record.value.lowerBound - 4)..<record.value.upperBound, with: replacement)
             return
         }
-        if let known { records.appendByte(UInt8(known)) } else { Self.writeUnknownKey(key, into: &records) }
+        Self.writeKey(key, known: known, into: &records)
         Self.writeValue(value, into: &records)
         count += 1
     }
@@ -294,7 +294,13 @@ public struct ZipkinTags: Sendable, Sequence, ExpressibleByDictionaryLiteral, Cu
 
     /// Writes a key record: the known key's number if `keyBytes` spells one, else the bytes.
     static func writeKey<Sink: TagRecordSink>(_ keyBytes: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
-        if let known = KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count) {
+        writeKey(keyBytes, known: KnownTagKeys.table.lookup(keyBytes, 0, keyBytes.count), into: &sink)
+    }
+
+    /// Writes a key record whose known number (`KnownTagKeys`), if any, was looked up already.
+    @inline(__always)
+    static func writeKey<Sink: TagRecordSink>(_ keyBytes: UnsafeBufferPointer<UInt8>, known: Int?, into sink: inout Sink) {
+        if let known {
             sink.appendByte(UInt8(known))
         } else {
             writeUnknownKey(keyBytes, into: &sink)
