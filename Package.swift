@@ -74,6 +74,7 @@ let package = Package(
     targets: [
         // MARK: pure cores (no IO, no NIO)
         .target(name: "TraceContext"),
+        .target(name: "HTTP1Wire"),
         .target(
             name: "TraceContextInstrument",
             dependencies: [
@@ -123,7 +124,7 @@ let package = Package(
         .target(
             name: "ProxyCore",
             dependencies: [
-                "TraceContext", "Zipkin",
+                "TraceContext", "Zipkin", "HTTP1Wire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -207,9 +208,7 @@ let package = Package(
         .target(
             name: "FuzzProperties",
             dependencies: [
-                "TraceContext", "Zipkin", "ScenarioModel", "ProxyCore", "SpanFormats",
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                "TraceContext", "Zipkin", "ScenarioModel", "HTTP1Wire", "SpanFormats",
             ]
         ),
 
@@ -277,6 +276,7 @@ let package = Package(
         // MARK: tests
         // Helpers several test targets share (raw-socket requests no HTTP client would send).
         .target(name: "TestSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], path: "Tests/Support"),
+        .testTarget(name: "HTTP1WireTests", dependencies: ["HTTP1Wire"]),
         .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "TraceContextInstrument"]),
         .testTarget(name: "AppTracingTests", dependencies: ["AppTracing", "TraceContext", "TraceContextInstrument", "Zipkin", .product(name: "Tracing", package: "swift-distributed-tracing")]),
         .testTarget(name: "TraceLabBenchTests", dependencies: ["TraceLabBench"]),

@@ -101,7 +101,7 @@ public final class ProxyServer: Service, Sendable {
         }
         self.runtime = ProxyRuntime(
             settings: configuration.settings, reporter: reporter, reporterStatistics: counters,
-            requestGuard: RequestGuard(maxHeaderBytes: configuration.maxHeaderBytes),
+            maxHeaderBytes: configuration.maxHeaderBytes,
             appTimeout: TimeAmount(configuration.appTimeout)
         )
 
@@ -112,11 +112,6 @@ public final class ProxyServer: Service, Sendable {
                 ClientBootstrap(group: eventLoop)
                     .connectTimeout(connectTimeout)
                     .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                    .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        }
-                    }
                     .connect(host: address.host, port: address.port)
             }
             contexts[ObjectIdentifier(loop)] = ProxyLoopContext(eventLoop: loop, pool: pool, routingSeed: configuration.routingSeed)
@@ -261,23 +256,15 @@ public final class ProxyServer: Service, Sendable {
             return
         }
         channel.closeFuture.whenComplete { _ in statistics.connectionClosed() }
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = max(configuration.maxHeaderBytes, 1024)
-        limits.maxHeaderFieldSize = max(configuration.maxHeaderBytes, 1024)
         let sync = channel.pipeline.syncOperations
         let deadlines = ConnectionDeadlines(
             headTimeout: TimeAmount(configuration.requestHeadTimeout), idleTimeout: TimeAmount(configuration.idleTimeout),
             onTimeout: { statistics.deadlineFired($0) }
         )
-        try sync.addHandler(deadlines.byteWatcher())
-        try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: false, withErrorHandling: false,
-            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits
-        )
         var logger = self.logger
         logger[metadataKey: "listener"] = .string(direction.rawValue)
-        // Also the deadlines' head/response-end signals and the parser-error answer: no
-        // handler between the codec and it (each would unwrap every part once more).
+        // The only handler: it reads and writes the HTTP/1.1 bytes itself (no codec), and
+        // drives the deadlines.
         try sync.addHandler(ForwardingHandler(direction: direction, runtime: runtime, loop: loop, logger: logger, deadlines: deadlines))
     }
 

@@ -1,14 +1,12 @@
 import NIOCore
-import NIOHTTP1
 
 /// Closes a downstream connection whose client is too slow to send a request head (slowloris)
 /// or that sits idle too long between requests, like Envoy's `request_headers_timeout` and
 /// `idle_timeout`.
 ///
-/// ``ConnectionDeadlines/ByteWatcher`` sits before the HTTP decoder and starts the head clock
-/// on the first byte of a request; ``ForwardingHandler``, after the decoder, stops it when the
-/// head is decoded (``headArrived()``) and starts the idle clock when a response's end is
-/// written (``responseEnded(_:)``). All on the channel's event loop.
+/// ``ForwardingHandler`` starts the head clock on the first byte of a request, stops it when
+/// the head is complete (``headArrived()``) and starts the idle clock when a response's end
+/// is written (``responseEnded(_:)``). All on the channel's event loop.
 public final class ConnectionDeadlines {
     public let headTimeout: TimeAmount
     public let idleTimeout: TimeAmount
@@ -30,11 +28,6 @@ public final class ConnectionDeadlines {
         self.headTimeout = headTimeout
         self.idleTimeout = idleTimeout
         self.onTimeout = onTimeout
-    }
-
-    /// The handler to add before the HTTP decoder.
-    public func byteWatcher() -> ByteWatcher {
-        ByteWatcher(deadlines: self)
     }
 
     func bytesArrived(_ context: ChannelHandlerContext) {
@@ -88,35 +81,5 @@ public final class ConnectionDeadlines {
         cancelAll()
         onTimeout(kind)
         channel.close(promise: nil)
-    }
-
-    /// Before the decoder: raw bytes start the head clock.
-    public final class ByteWatcher: ChannelInboundHandler {
-        public typealias InboundIn = ByteBuffer
-        public typealias InboundOut = ByteBuffer
-        let deadlines: ConnectionDeadlines
-
-        init(deadlines: ConnectionDeadlines) {
-            self.deadlines = deadlines
-        }
-
-        public func channelActive(context: ChannelHandlerContext) {
-            deadlines.startIdle(context)
-            context.fireChannelActive()
-        }
-
-        public func handlerAdded(context: ChannelHandlerContext) {
-            if context.channel.isActive { deadlines.startIdle(context) }
-        }
-
-        public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            deadlines.bytesArrived(context)
-            context.fireChannelRead(data)
-        }
-
-        public func channelInactive(context: ChannelHandlerContext) {
-            deadlines.cancelAll()
-            context.fireChannelInactive()
-        }
     }
 }

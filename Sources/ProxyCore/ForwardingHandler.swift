@@ -1,31 +1,32 @@
+import HTTP1Wire
 import Logging
 import NIOCore
 import NIOHTTP1
 import TraceContext
 import Zipkin
 
-/// Proxies each HTTP/1.1 request of one downstream connection to its upstream and reports
-/// its span.
+/// Proxies the HTTP/1.1 requests of one downstream connection to their upstream and reports
+/// their spans, reading and writing bytes: no HTTP codec in the pipeline.
 ///
 /// Inbound: every request goes to the app with the SERVER span's context. Outbound: the
 /// destination service comes from the absolute-form URI or `Host`, an endpoint is picked
 /// from its route (weighted), faults are applied and the request goes on with the CLIENT
 /// span's context. Decisions come from the pure types (``TraceDecider``, ``Route``,
-/// ``FaultPolicy``, ``RequestGuard``, ``HopByHopHeaders``); this class only moves parts.
+/// ``FaultPolicy``); reading and writing heads from `HTTP1Wire`; this class only moves bytes.
 ///
-/// One request is in flight per connection. A pipelined request (sent before the previous
-/// response ended) waits in ``queued`` and reading pauses until it is served, which is what
-/// NIO's `HTTPServerPipelineHandler` does; doing it here means the common, unpipelined case
-/// never toggles read interest (two `epoll_ctl` calls per request with that handler).
+/// Why bytes: a proxy passes almost every header and every body byte on unchanged. Parsed
+/// into `HTTPHeaders` and encoded again by NIOHTTP1, each request cost ~135,000 instructions
+/// (strings for every name and value, a dynamic cast per part per handler); the head is now
+/// read in place, its kept fields copied line by line, and bodies (chunked framing included)
+/// forwarded as the `ByteBuffer` slices they arrived in, with ``HTTP1BodyScanner`` finding
+/// where each message ends.
 ///
-/// It also tells ``ConnectionDeadlines`` when a head arrived and a response ended, and
-/// answers requests the HTTP parser refused (``ProtocolErrorAnswer``): it sees those events
-/// anyway, while a handler of their own would unwrap every request and response part again
-/// (a dynamic cast each, a tenth of the proxy's instructions with two such handlers).
-public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
-    public typealias InboundIn = HTTPServerRequestPart
-    public typealias OutboundIn = HTTPServerResponsePart
-    public typealias OutboundOut = HTTPServerResponsePart
+/// One request is in flight per connection. Bytes of a pipelined request (sent before the
+/// previous response ended) wait in ``inbound`` and reading pauses until it is served.
+/// The connection's ``ConnectionDeadlines`` hear of bytes, heads and response ends from here.
+public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseReceiver {
+    public typealias InboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
 
     private let direction: ProxyDirection
     private let runtime: ProxyRuntime
@@ -33,30 +34,46 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
     private let logger: Logger
     private let deadlines: ConnectionDeadlines?
     private var context: ChannelHandlerContext?
-    /// A response head was written and its end not yet (a parser error then closes at once).
+    /// A response head was written and its end not yet (a protocol error then closes at once).
     private var responseInFlight = false
     private var exchange: ProxyExchange?
     private var peerAddress: String?
-    /// Parts of pipelined requests, in arrival order, while an exchange is in flight.
-    private var queued: [HTTPServerRequestPart] = []
+    /// Downstream bytes not processed yet: a head still arriving, or a pipelined request.
+    private var inbound: ByteBuffer?
+    /// How far `inbound` was searched for a head's end.
+    private var headSearched = 0
+    /// The body of the request being read, and the exchange it goes to (none or finished:
+    /// its bytes are read and dropped, so the next request starts where it should).
+    private var requestBody: HTTP1BodyScanner?
+    private var bodyTarget: ProxyExchange?
+    private var processingInbound = false
+    /// A protocol error was answered: nothing more is read from this connection.
+    private var refusing = false
     private var readsPaused = false
     private var readPending = false
+    /// Where forwarded heads are written before they go into a `ByteBuffer` (kept: no
+    /// allocation per request).
+    private var scratch: [UInt8] = []
     /// Upstream timeouts of this connection's exchanges, one task for all of them.
     private let timeoutTimer = CoalescingTimer()
 
-    /// - Parameter deadlines: the connection's head and idle clocks (its ``ConnectionDeadlines/ByteWatcher``
-    ///   sits before the HTTP decoder), or nil for none.
+    /// The largest response head accepted from an upstream.
+    static let maxResponseHeadBytes = 80 * 1024
+
+    /// - Parameter deadlines: the connection's head and idle clocks, or nil for none.
     public init(direction: ProxyDirection, runtime: ProxyRuntime, loop: ProxyLoopContext, logger: Logger, deadlines: ConnectionDeadlines? = nil) {
         self.direction = direction
         self.runtime = runtime
         self.loop = loop
         self.logger = logger
         self.deadlines = deadlines
+        scratch.reserveCapacity(1024)
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         peerAddress = context.channel.remoteAddress?.ipAddress
+        if context.channel.isActive { deadlines?.startIdle(context) }
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
@@ -64,17 +81,25 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         timeoutTimer.cancel()
     }
 
+    public func channelActive(context: ChannelHandlerContext) {
+        deadlines?.startIdle(context)
+        context.fireChannelActive()
+    }
+
     // MARK: downstream
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if case .head = part { deadlines?.headArrived() }
-        if !queued.isEmpty || (exchange != nil && Self.isHead(part)) {
-            queued.append(part)
-            readsPaused = true
-            return
+        guard !refusing else { return }
+        var bytes = unwrapInboundIn(data)
+        deadlines?.bytesArrived(context)
+        if var buffered = inbound {
+            inbound = nil
+            buffered.writeBuffer(&bytes)
+            inbound = buffered
+        } else {
+            inbound = bytes
         }
-        handle(part, context: context)
+        processInbound(context: context)
     }
 
     public func read(context: ChannelHandlerContext) {
@@ -85,34 +110,91 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         }
     }
 
-    private static func isHead(_ part: HTTPServerRequestPart) -> Bool {
-        if case .head = part { return true }
-        return false
-    }
-
-    /// Serves the pipelined requests that waited for the exchange that just ended.
-    private func serveQueued(context: ChannelHandlerContext) {
-        while !queued.isEmpty {
-            if exchange != nil, Self.isHead(queued[0]) { return }
-            handle(queued.removeFirst(), context: context)
-        }
-        readsPaused = false
-        if readPending {
-            readPending = false
-            context.read()
-        }
-    }
-
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(let head):
+    /// Reads what `inbound` holds: body bytes of the current request, or the next head once
+    /// no exchange is in flight. Not re-entered (an exchange can end while a head is read).
+    private func processInbound(context: ChannelHandlerContext) {
+        guard !processingInbound else { return }
+        processingInbound = true
+        defer { processingInbound = false }
+        while !refusing, var buffer = inbound {
+            inbound = nil
+            if buffer.readableBytes == 0 { break }
+            if var scanner = requestBody {
+                let consumed: Int
+                do {
+                    consumed = try buffer.withUnsafeReadableBytes { (bytes) throws(HTTP1ParseError) in try scanner.scan(bytes) }
+                } catch {
+                    refuse(error, context: context)
+                    return
+                }
+                let body = buffer.readSlice(length: consumed)!
+                inbound = buffer.readableBytes > 0 ? buffer : nil
+                if scanner.isComplete {
+                    requestBody = nil
+                    let target = bodyTarget
+                    bodyTarget = nil
+                    if let target, !target.finished {
+                        if consumed > 0 { forwardUpstream(body, target) }
+                        target.requestComplete = true
+                    }
+                } else {
+                    requestBody = scanner
+                    if let target = bodyTarget, !target.finished, consumed > 0 { forwardUpstream(body, target) }
+                }
+                continue
+            }
+            if exchange != nil {
+                // A pipelined request: it waits for the response in flight.
+                inbound = buffer
+                break
+            }
+            if headSearched == 0 {
+                // RFC 9112 §2.2: empty lines before a request line are ignored.
+                while let first = buffer.readableBytesView.first, first == 0x0D || first == 0x0A {
+                    buffer.moveReaderIndex(forwardBy: 1)
+                }
+                if buffer.readableBytes == 0 { break }
+            }
+            let searched = headSearched
+            guard let length = buffer.withUnsafeReadableBytes({ HTTP1HeadParser.headLength(in: $0, from: searched) }) else {
+                if buffer.readableBytes > runtime.maxHeaderBytes {
+                    refuse(HTTP1ParseError(.headTooLarge(limit: runtime.maxHeaderBytes)), context: context)
+                    return
+                }
+                headSearched = max(0, buffer.readableBytes - 3)
+                inbound = buffer
+                break
+            }
+            headSearched = 0
+            if length > runtime.maxHeaderBytes {
+                refuse(HTTP1ParseError(.headTooLarge(limit: runtime.maxHeaderBytes)), context: context)
+                return
+            }
+            let headBytes = buffer.readBytes(length: length)!
+            inbound = buffer.readableBytes > 0 ? buffer : nil
+            deadlines?.headArrived()
+            let head: HTTP1RequestHead
+            let bodyLength: HTTP1BodyLength
+            do {
+                head = try HTTP1HeadParser.request(headBytes)
+                bodyLength = try HTTP1BodyLength.of(head)
+            } catch {
+                refuse(error, context: context)
+                return
+            }
+            let scanner = HTTP1BodyScanner(bodyLength)
+            requestBody = scanner.isComplete ? nil : scanner
             start(head, context: context)
-        case .body(let buffer):
-            forwardRequestPart(.body(.byteBuffer(buffer)))
-        case .end(let trailers):
-            guard let exchange, !exchange.finished else { return }
-            exchange.requestComplete = true
-            forwardRequestPart(.end(trailers))
+        }
+        let waiting = inbound != nil && exchange != nil && requestBody == nil
+        if waiting {
+            readsPaused = true
+        } else if readsPaused {
+            readsPaused = false
+            if readPending {
+                readPending = false
+                context.read()
+            }
         }
     }
 
@@ -121,6 +203,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
+        deadlines?.cancelAll()
         if let exchange, !exchange.finished {
             exchange.facts.responseFlags = "DC"
             exchange.facts.error = "downstream closed the connection before the response completed"
@@ -130,89 +213,113 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError else {
-            logger.debug("downstream connection error", metadata: ["error": "\(error)"])
-            context.close(promise: nil)
-            return
-        }
-        // The bytes after a parse error cannot be trusted: answer (unless a response is half
-        // written) and close this connection; other connections are unaffected.
+        logger.debug("downstream connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Bytes that are not HTTP/1.1 the proxy passes on: answer (unless a response is half
+    /// written) and close this connection, since what follows cannot be trusted; other
+    /// connections are unaffected.
+    private func refuse(_ error: HTTP1ParseError, context: ChannelHandlerContext) {
+        refusing = true
+        inbound = nil
+        requestBody = nil
         runtime.statistics.requestRejected()
+        if let exchange, !exchange.finished {
+            exchange.facts.responseFlags = "DPE"
+            exchange.facts.error = "downstream protocol error: \(error)"
+            if exchange.responseHeadSent {
+                finish(exchange, reusable: false, closeDownstream: true)
+                return
+            }
+            exchange.facts.statusCode = error.status
+            finish(exchange, reusable: false, closeDownstream: false)
+        }
         if responseInFlight {
             context.close(promise: nil)
             return
         }
-        let answer = ProtocolErrorAnswer(parserError)
-        writeLocalResponse(status: answer.status, message: answer.message, keepAlive: false, closeWhenWritten: true, context: context)
+        let message = error.status == 431 ? "request \(error)" : "bad request: \(error)"
+        writeLocalResponse(status: error.status, message: message, keepAlive: false, closeWhenWritten: true, context: context)
     }
 
-    private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        if let rejection = runtime.requestGuard.check(head) {
-            runtime.statistics.requestRejected()
-            respondLocally(status: rejection.status, message: rejection.message, keepAlive: false, context: context)
-            return
-        }
+    private func start(_ head: HTTP1RequestHead, context: ChannelHandlerContext) {
         runtime.statistics.requestStarted(direction)
         let live = runtime.live
         let settings = live.settings
         let startNanos = NIODeadline.now().uptimeNanoseconds
         let startMicros = ClockOffset.shifted(WallClock.nowMicros(), by: settings.clockOffsetMicroseconds)
-        let carrier = HTTPHeadersCarrier(head.headers)
+        var carrier = HTTP1HeadCarrier(head.fields)
         let decision = live.decider.decide(side: direction == .inbound ? .server : .client, headers: carrier, samplingRate: settings.sampling, using: &loop.idRandom)
         if !decision.errors.isEmpty {
             logger.debug("malformed trace headers ignored", metadata: ["errors": "\(decision.errors.map(\.description))"])
         }
 
-        // Where does it go?
-        let path = Self.pathAndQuery(head.uri)
+        // Where does it go? An origin-form target (`/path`) is forwarded as it came.
+        let bytes = head.fields.bytes
+        let originForm = bytes[head.target.lowerBound] == UInt8(ascii: "/")
+        let target = originForm && !decision.sampled ? nil : head.targetString
+        let path = target.map(Self.pathAndQuery)
         let destination: String
         var route: Route?
         var endpoint: HostPort
         let cluster: String
         let url: String
-        var forward = head
-        forward.version = .http1_1
         if direction == .inbound {
             destination = settings.service
             endpoint = settings.app
             // The span's strings are made only for a span that is reported.
             cluster = decision.sampled ? "inbound|\(settings.app.port)||\(settings.service)" : ""
-            url = decision.sampled ? "http://\(head.headers.first(name: "host") ?? settings.service)\(path)" : ""
+            url = decision.sampled ? "http://\(head.fields.first("host") ?? settings.service)\(path ?? "/")" : ""
         } else {
-            let authority = Self.authority(head.uri) ?? head.headers.first(name: "host") ?? ""
+            let authority = (originForm ? nil : Self.authority(target ?? "")) ?? head.fields.first("host") ?? ""
             destination = Self.hostWithoutPort(authority).lowercased()
             route = settings.routes[destination]
             endpoint = route?.pickEndpoint(using: &loop.routingRandom)?.address ?? HostPort(host: destination, port: 0)
             cluster = decision.sampled ? "outbound|\(endpoint.port)||\(destination)" : ""
-            url = decision.sampled ? "http://\(authority)\(path)" : ""
-            forward.uri = path
-            forward.headers.replaceOrAdd(name: "host", value: authority)
+            url = decision.sampled ? "http://\(authority)\(path ?? "/")" : ""
+            if !originForm { carrier.writer.set("host", authority) }
         }
-        forward.uri = path
-        let stripped = HopByHopHeaders.strip(&forward.headers)
-        if stripped.wasChunked { forward.headers.add(name: "transfer-encoding", value: "chunked") }
-        // The carrier takes the only reference to the headers, so rewriting them mutates in
-        // place instead of copying the array (and retaining every name and value) once more.
-        var forwardCarrier = HTTPHeadersCarrier(forward.headers)
-        forward.headers = HTTPHeaders()
-        live.decider.rewrite(&forwardCarrier, for: decision)
-        forward.headers = forwardCarrier.headers
+        live.decider.rewrite(&carrier, for: decision)
+
+        // METHOD SP target SP HTTP/1.1, then the kept and the set fields.
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: bytes[head.method])
+        scratch.append(0x20)
+        if originForm {
+            scratch.append(contentsOf: bytes[head.target])
+        } else {
+            scratch.append(contentsOf: (path ?? "/").utf8)
+        }
+        scratch.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        carrier.writer.write(fields: head.fields, into: &scratch)
+        var forwardHead = context.channel.allocator.buffer(capacity: scratch.count)
+        forwardHead.writeBytes(scratch)
 
         let facts = SpanFacts(
             kind: direction == .inbound ? .server : .client, service: settings.service, nodeID: settings.nodeID,
-            method: head.method.rawValue, url: url, path: decision.sampled ? Self.pathOnly(path) : "", upstreamCluster: cluster, peerAddress: peerAddress,
+            method: head.methodString, url: url, path: decision.sampled ? Self.pathOnly(path ?? "/") : "", upstreamCluster: cluster, peerAddress: peerAddress,
             remoteService: direction == .outbound ? destination : nil, remoteAddress: direction == .outbound ? endpoint : nil,
             startMicros: startMicros, durationMicros: 0
         )
-        let exchange = ProxyExchange(head: head, forwardHead: forward, decision: decision, facts: facts, startNanos: startNanos, destination: destination, route: route, endpoint: endpoint)
+        let exchange = ProxyExchange(
+            decision: decision, facts: facts, startNanos: startNanos, keepAlive: head.keepAlive, clientMinorVersion: head.minorVersion,
+            requestWasHEAD: head.isHEAD, destination: destination, route: route, endpoint: endpoint
+        )
         self.exchange = exchange
         runtime.exchangeStarted()
+        if requestBody != nil {
+            bodyTarget = exchange
+        } else {
+            exchange.requestComplete = true
+        }
+        forwardUpstream(forwardHead, exchange)
 
         if direction == .outbound, route == nil || endpoint.port == 0 {
             exchange.facts.responseFlags = "NR"
             let reason = route == nil ? "the proxy has no route for service '\(destination)' (add --route \(destination)=HOST:PORT)" : "every endpoint of service '\(destination)' has weight 0"
             exchange.facts.error = "no route to \(destination)"
-            respond(exchange, status: .serviceUnavailable, message: "no healthy upstream: \(reason)")
+            respond(exchange, status: 503, message: "no healthy upstream: \(reason)")
             return
         }
 
@@ -257,7 +364,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
             runtime.statistics.faultAborted()
             exchange.facts.responseFlags = "FI"
             exchange.facts.error = "fault injected: abort with \(abortStatus)"
-            respond(exchange, status: HTTPResponseStatus(statusCode: abortStatus), message: "fault filter abort")
+            respond(exchange, status: abortStatus, message: "fault filter abort")
             return
         }
         connect(exchange)
@@ -289,7 +396,7 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
                 }
                 exchange.facts.responseFlags = "UF"
                 exchange.facts.error = "upstream connect error: \(exchange.destination) at \(exchange.endpoint) (\(error))"
-                self.respond(exchange, status: .serviceUnavailable, message: "upstream connect error: cannot connect to \(exchange.destination) at \(exchange.endpoint): \(error)")
+                self.respond(exchange, status: 503, message: "upstream connect error: cannot connect to \(exchange.destination) at \(exchange.endpoint): \(error)")
             }
         }
     }
@@ -303,42 +410,131 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
     private func writeUpstreamHead(_ exchange: ProxyExchange, connection: UpstreamConnection) {
         exchange.headWritten = true
         let channel = connection.channel
-        channel.write(HTTPClientRequestPart.head(exchange.forwardHead), promise: nil)
-        let pending = exchange.pendingParts
-        exchange.pendingParts = []
-        for part in pending { channel.write(part, promise: nil) }
+        let pending = exchange.pending
+        exchange.pending = []
+        for bytes in pending { channel.write(bytes, promise: nil) }
         channel.flush()
     }
 
-    private func forwardRequestPart(_ part: HTTPClientRequestPart) {
-        guard let exchange, !exchange.finished else { return }
-        exchange.retain(part)
+    /// Request bytes (the forwarded head, then the body as it arrives) on their way upstream.
+    private func forwardUpstream(_ bytes: ByteBuffer, _ exchange: ProxyExchange) {
+        exchange.retain(bytes)
         if exchange.headWritten, let connection = exchange.connection {
-            connection.channel.writeAndFlush(part, promise: nil)
+            connection.channel.writeAndFlush(bytes, promise: nil)
         } else {
-            exchange.pendingParts.append(part)
+            exchange.pending.append(bytes)
         }
     }
 
     // MARK: upstream
 
-    public func upstreamRead(_ part: HTTPClientResponsePart) {
+    public func upstreamRead(_ bytes: ByteBuffer) {
         guard let exchange, !exchange.finished, let context else { return }
         exchange.responseBytesReceived = true
-        switch part {
-        case .head(var head):
-            exchange.upstreamKeepAlive = head.isKeepAlive
-            exchange.facts.statusCode = Int(head.status.code)
-            HopByHopHeaders.strip(&head.headers)
-            head.version = exchange.head.version
-            if !exchange.keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        var buffer = bytes
+        while buffer.readableBytes > 0, !exchange.finished {
+            if exchange.responseBody != nil {
+                readResponseBody(&buffer, exchange, context: context)
+                continue
+            }
+            if var head = exchange.responseHead {
+                exchange.responseHead = nil
+                head.writeBuffer(&buffer)
+                buffer = head
+            }
+            let searched = exchange.responseHeadSearched
+            guard let length = buffer.withUnsafeReadableBytes({ HTTP1HeadParser.headLength(in: $0, from: searched) }) else {
+                guard buffer.readableBytes <= Self.maxResponseHeadBytes else {
+                    upstreamProtocolError(exchange, HTTP1ParseError(.headTooLarge(limit: Self.maxResponseHeadBytes)))
+                    return
+                }
+                exchange.responseHeadSearched = max(0, buffer.readableBytes - 3)
+                exchange.responseHead = buffer
+                return
+            }
+            exchange.responseHeadSearched = 0
+            let head: HTTP1ResponseHead
+            let bodyLength: HTTP1BodyLength
+            do {
+                head = try HTTP1HeadParser.response(buffer.readBytes(length: length)!)
+                bodyLength = try HTTP1BodyLength.of(head, requestWasHEAD: exchange.requestWasHEAD)
+            } catch {
+                upstreamProtocolError(exchange, error)
+                return
+            }
+            writeResponseHead(head, bodyLength: bodyLength, exchange, context: context)
+            if head.isInterim { continue }
+            let scanner = HTTP1BodyScanner(bodyLength)
+            if scanner.isComplete {
+                finish(exchange, reusable: exchange.upstreamKeepAlive && exchange.requestComplete && buffer.readableBytes == 0, closeDownstream: exchange.closeAfterResponse, responseComplete: true)
+                return
+            }
+            exchange.responseBody = scanner
+        }
+    }
+
+    /// The response head as the client gets it: the client's HTTP version, hop-by-hop fields
+    /// dropped, `Connection` saying whether the connection stays.
+    private func writeResponseHead(_ head: HTTP1ResponseHead, bodyLength: HTTP1BodyLength, _ exchange: ProxyExchange, context: ChannelHandlerContext) {
+        var writer = HTTP1HeadWriter()
+        if !head.isInterim {
+            exchange.upstreamKeepAlive = head.keepAlive && bodyLength != .untilClose
+            exchange.facts.statusCode = head.status
+            var closeAfter = !exchange.keepAlive || bodyLength == .untilClose
+            if bodyLength == .chunked, exchange.clientMinorVersion == 0 {
+                // HTTP/1.0 has no chunked framing: the payload goes on alone, ended by closing.
+                exchange.dechunk = true
+                writer.dropTransferEncoding = true
+                closeAfter = true
+            }
+            exchange.closeAfterResponse = closeAfter
+            if closeAfter {
+                writer.set("connection", "close")
+            } else if exchange.clientMinorVersion == 0 {
+                writer.set("connection", "keep-alive")
+            }
             exchange.responseHeadSent = true
             responseInFlight = true
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-        case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        case .end(let trailers):
-            finish(exchange, reusable: exchange.upstreamKeepAlive && exchange.requestComplete, closeDownstream: !exchange.keepAlive, writeEnd: true, trailers: trailers)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: exchange.clientMinorVersion == 0 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
+        scratch.append(contentsOf: head.fields.bytes[head.statusText])
+        scratch.append(0x0D)
+        scratch.append(0x0A)
+        writer.write(fields: head.fields, into: &scratch)
+        var out = context.channel.allocator.buffer(capacity: scratch.count)
+        out.writeBytes(scratch)
+        context.write(wrapOutboundOut(out), promise: nil)
+    }
+
+    private func readResponseBody(_ buffer: inout ByteBuffer, _ exchange: ProxyExchange, context: ChannelHandlerContext) {
+        guard var scanner = exchange.responseBody else { return }
+        var payload: [Range<Int>] = []
+        let dechunk = exchange.dechunk
+        let consumed: Int
+        do {
+            consumed = try buffer.withUnsafeReadableBytes { (bytes) throws(HTTP1ParseError) in
+                try scanner.scan(bytes) { range in if dechunk, !range.isEmpty { payload.append(range) } }
+            }
+        } catch {
+            upstreamProtocolError(exchange, error)
+            return
+        }
+        exchange.responseBody = scanner
+        if dechunk {
+            let base = buffer.readerIndex
+            for range in payload {
+                context.write(wrapOutboundOut(buffer.getSlice(at: base + range.lowerBound, length: range.count)!), promise: nil)
+            }
+            buffer.moveReaderIndex(forwardBy: consumed)
+        } else if consumed > 0 {
+            context.write(wrapOutboundOut(buffer.readSlice(length: consumed)!), promise: nil)
+        }
+        if scanner.isComplete {
+            // Bytes after the response's end: the upstream cannot be trusted with another request.
+            let reusable = exchange.upstreamKeepAlive && exchange.requestComplete && buffer.readableBytes == 0
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            finish(exchange, reusable: reusable, closeDownstream: exchange.closeAfterResponse, responseComplete: true)
         }
     }
 
@@ -349,10 +545,18 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
     public func upstreamClosed() {
         guard let exchange, !exchange.finished, let connection = exchange.connection else { return }
         exchange.connection = nil
-        if !exchange.responseBytesReceived, connection.reused, let retained = exchange.retainedParts {
+        if let body = exchange.responseBody, body.endsAtClose {
+            // A response without a length ends here.
+            loop.pool.release(connection, reusable: false)
+            finish(exchange, reusable: false, closeDownstream: true, responseComplete: true)
+            return
+        }
+        if !exchange.responseBytesReceived, connection.reused, let retained = exchange.retained {
             // The server closed a kept-alive connection as we reused it: try a fresh one.
             exchange.headWritten = false
-            exchange.pendingParts = retained
+            exchange.pending = retained
+            exchange.retained = []
+            exchange.retainedBytes = 0
             loop.pool.release(connection, reusable: false)
             connect(exchange)
             return
@@ -362,7 +566,19 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         if exchange.responseHeadSent {
             finish(exchange, reusable: false, closeDownstream: true)
         } else {
-            respond(exchange, status: .serviceUnavailable, message: "upstream connect error: \(exchange.destination) at \(exchange.endpoint) closed the connection before answering")
+            respond(exchange, status: 503, message: "upstream connect error: \(exchange.destination) at \(exchange.endpoint) closed the connection before answering")
+        }
+    }
+
+    /// The upstream's bytes are not an HTTP/1.1 response: 502 if nothing was sent yet, else
+    /// the client's connection is cut (Envoy's `UPE`).
+    private func upstreamProtocolError(_ exchange: ProxyExchange, _ error: HTTP1ParseError) {
+        exchange.facts.responseFlags = "UPE"
+        exchange.facts.error = "upstream protocol error: \(exchange.destination) at \(exchange.endpoint) sent a malformed response (\(error))"
+        if exchange.responseHeadSent {
+            finish(exchange, reusable: false, closeDownstream: true)
+        } else {
+            respond(exchange, status: 502, message: "upstream protocol error: \(exchange.destination) at \(exchange.endpoint) sent a malformed response (\(error))")
         }
     }
 
@@ -375,47 +591,40 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         if exchange.responseHeadSent {
             finish(exchange, reusable: false, closeDownstream: true)
         } else {
-            respond(exchange, status: .gatewayTimeout, message: "upstream request timeout: \(exchange.destination) did not answer within \(milliseconds) ms")
+            respond(exchange, status: 504, message: "upstream request timeout: \(exchange.destination) did not answer within \(milliseconds) ms")
         }
     }
 
     // MARK: ending
 
     /// Answers from the proxy itself (no route, connect failure, timeout, fault abort).
-    private func respond(_ exchange: ProxyExchange, status: HTTPResponseStatus, message: String) {
+    private func respond(_ exchange: ProxyExchange, status: Int, message: String) {
         guard let context else { return }
-        exchange.facts.statusCode = Int(status.code)
+        exchange.facts.statusCode = status
         exchange.responseHeadSent = true
         writeLocalResponse(status: status, message: message, keepAlive: exchange.keepAlive, context: context)
-        // The connection stays open even when the request's end has not been read yet (a fault
-        // abort decides on the head): the HTTP decoder still delimits the request, and its
-        // remaining parts are dropped because the exchange is finished. Closing here instead,
-        // without `Connection: close` on the answer, raced clients that reuse kept-alive
-        // connections into a reset, so their next call never reached the proxy.
+        // The connection stays open even when the request's body has not been read yet (a
+        // fault abort decides on the head): the body scanner still delimits the request, and
+        // its remaining bytes are dropped because the exchange is finished. Closing here
+        // instead, without `Connection: close` on the answer, raced clients that reuse
+        // kept-alive connections into a reset, so their next call never reached the proxy.
         finish(exchange, reusable: false, closeDownstream: !exchange.keepAlive)
     }
 
-    private func respondLocally(status: HTTPResponseStatus, message: String, keepAlive: Bool, context: ChannelHandlerContext) {
-        writeLocalResponse(status: status, message: message, keepAlive: keepAlive, context: context)
-        if !keepAlive {
-            context.close(promise: nil)
-        }
-    }
-
-    private func writeLocalResponse(status: HTTPResponseStatus, message: String, keepAlive: Bool, closeWhenWritten: Bool = false, context: ChannelHandlerContext) {
-        let body = context.channel.allocator.buffer(string: message + "\n")
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/plain; charset=utf-8")
-        headers.add(name: "content-length", value: String(body.readableBytes))
-        headers.add(name: "server", value: "tracelab-proxy")
-        if !keepAlive { headers.add(name: "connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+    private func writeLocalResponse(status: Int, message: String, keepAlive: Bool, closeWhenWritten: Bool = false, context: ChannelHandlerContext) {
+        let body = message + "\n"
+        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        var head = "HTTP/1.1 \(status) \(reason)\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: \(body.utf8.count)\r\nserver: tracelab-proxy\r\n"
+        if !keepAlive { head += "connection: close\r\n" }
+        head += "\r\n"
+        var bytes = context.channel.allocator.buffer(capacity: head.utf8.count + body.utf8.count)
+        bytes.writeString(head)
+        bytes.writeString(body)
         responseEnded(context: context)
         if closeWhenWritten {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(bytes)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         }
     }
 
@@ -425,10 +634,15 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
         deadlines?.responseEnded(context)
     }
 
-    private func finish(_ exchange: ProxyExchange, reusable: Bool, closeDownstream: Bool, writeEnd: Bool = false, trailers: HTTPHeaders? = nil) {
+    /// - Parameters:
+    ///   - responseComplete: the upstream's response ended and every byte of it was written.
+    ///   - closeDownstream: close the client's connection once what was written is sent.
+    private func finish(_ exchange: ProxyExchange, reusable: Bool, closeDownstream: Bool, responseComplete: Bool = false) {
         guard !exchange.finished else { return }
         exchange.finished = true
         exchange.delay?.cancel()
+        exchange.pending = []
+        exchange.retained = nil
         if self.exchange === exchange { self.exchange = nil }
         if let connection = exchange.connection {
             exchange.connection = nil
@@ -442,22 +656,25 @@ public final class ForwardingHandler: ChannelDuplexHandler, UpstreamResponseRece
             runtime.reporter.report(ProxySpanBuilder.span(exchange.facts, decision: exchange.decision))
         }
         guard let context, context.channel.isActive else { return }
-        if writeEnd {
+        if responseComplete {
             responseEnded(context: context)
-            if closeDownstream {
-                context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-            } else {
-                context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
-            }
-        } else if closeDownstream {
-            // Aborted mid-response, or a local answer on a Connection: close request.
-            context.flush()
-            context.close(promise: nil)
         }
         if closeDownstream {
-            queued.removeAll()
-        } else if !queued.isEmpty || readsPaused {
-            serveQueued(context: context)
+            refusing = true
+            inbound = nil
+            if responseComplete {
+                // Closed once the response's last bytes are sent (an empty write completes after them).
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            } else {
+                // Aborted mid-response, or a local answer on a Connection: close request.
+                context.flush()
+                context.close(promise: nil)
+            }
+            return
+        }
+        if responseComplete { context.flush() }
+        if inbound != nil || readsPaused {
+            processInbound(context: context)
         }
     }
 

@@ -10,7 +10,8 @@ public final class ProxyRuntime: Sendable {
     public let initialSettings: ProxySettings
     public let statistics: ProxyStatistics
     public let reporter: any SpanReporter
-    public let requestGuard: RequestGuard
+    /// The largest request head accepted (request line and fields); Envoy's default is 60 KiB.
+    public let maxHeaderBytes: Int
     /// How long the app may take to answer an inbound request.
     public let appTimeout: TimeAmount
     /// Reporter counters for `/stats` (nil when spans are discarded).
@@ -51,14 +52,14 @@ public final class ProxyRuntime: Sendable {
 
     public init(
         settings: ProxySettings, reporter: any SpanReporter, reporterStatistics: (@Sendable () -> ReporterCounters)? = nil,
-        requestGuard: RequestGuard = .init(), appTimeout: TimeAmount = .seconds(30)
+        maxHeaderBytes: Int = 60 * 1024, appTimeout: TimeAmount = .seconds(30)
     ) {
         self.initialSettings = settings
         self.liveBox = Mutex(Live(settings: settings))
         self.statistics = ProxyStatistics()
         self.reporter = reporter
         self.reporterStatistics = reporterStatistics
-        self.requestGuard = requestGuard
+        self.maxHeaderBytes = max(maxHeaderBytes, 1024)
         self.appTimeout = appTimeout
     }
 

@@ -1,9 +1,8 @@
 import NIOCore
-import NIOHTTP1
 
-/// Receives the parts of the response on an upstream connection (the forwarding handler).
+/// Receives the bytes of the response on an upstream connection (the forwarding handler).
 public protocol UpstreamResponseReceiver: AnyObject {
-    func upstreamRead(_ part: HTTPClientResponsePart)
+    func upstreamRead(_ bytes: ByteBuffer)
     func upstreamReadComplete()
     func upstreamClosed()
     /// The upstream socket can take more (or no more) request bytes: pause or resume reading
@@ -11,7 +10,7 @@ public protocol UpstreamResponseReceiver: AnyObject {
     func upstreamWritabilityChanged(isWritable: Bool)
 }
 
-/// One HTTP/1.1 connection to an upstream endpoint, lent by the pool to one request at a time.
+/// One HTTP/1.1 connection (plain TCP, no codec) to an upstream endpoint, lent by the pool to one request at a time.
 public final class UpstreamConnection {
     public let channel: any Channel
     public let address: HostPort
@@ -32,19 +31,19 @@ public final class UpstreamConnection {
     }
 }
 
-/// The last handler of an upstream connection's pipeline: hands response parts to whichever
-/// request currently holds the connection.
+/// The only handler of an upstream connection's pipeline: hands the response's bytes to
+/// whichever request currently holds the connection, which reads the response itself.
 public final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
-    public typealias InboundIn = HTTPClientResponsePart
+    public typealias InboundIn = ByteBuffer
 
     weak var receiver: (any UpstreamResponseReceiver)?
 
     public init() {}
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        let bytes = unwrapInboundIn(data)
         if let receiver {
-            receiver.upstreamRead(part)
+            receiver.upstreamRead(bytes)
         } else {
             // Nobody asked: an idle connection the server talks on is unusable.
             context.close(promise: nil)

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// Keep-alive connections to upstream endpoints, owned by one event loop (no locks).
 ///
@@ -7,7 +6,7 @@ import NIOHTTP1
 /// for one to be released) and `maxIdlePerEndpoint` kept idle. Connecting is injected, so
 /// the pool is tested with `EmbeddedChannel`s and wired to sockets by the `Proxy` module.
 public final class UpstreamConnectionPool {
-    /// Opens a channel to the address whose pipeline already speaks HTTP/1.1 client.
+    /// Opens a TCP channel to the address (no handlers: the pool adds the one it needs).
     public typealias Connector = (HostPort, any EventLoop) -> EventLoopFuture<any Channel>
 
     public struct Limits: Hashable, Sendable {

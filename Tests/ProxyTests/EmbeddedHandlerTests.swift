@@ -1,6 +1,5 @@
 import NIOCore
 import NIOEmbedded
-import NIOHTTP1
 import ProxyCore
 import Testing
 
@@ -64,16 +63,6 @@ struct EmbeddedHandlerTests {
         let pool = UpstreamConnectionPool(eventLoop: connector.loop, limits: .init(maxConnectionsPerEndpoint: 1)) { connector.connect($0, $1) }
         #expect(throws: (any Error).self) { try pool.acquire(endpoint).embeddedValue() }
         #expect(pool.openConnections(to: endpoint) == 0)
-    }
-
-    @Test("a refused request is answered 431 for an oversized head and 400 otherwise, naming the problem", arguments: [
-        (HTTPParserError.headerOverflow, 431, "too large"), (.invalidHeaderToken, 400, "invalid byte"),
-        (.unexpectedContentLength, 400, "Content-Length"), (.invalidMethod, 400, "malformed"),
-    ])
-    func protocolErrors(error: HTTPParserError, status: Int, words: String) {
-        let answer = ProtocolErrorAnswer(error)
-        #expect(Int(answer.status.code) == status)
-        #expect(answer.message.contains(words), "\(answer.message)")
     }
 }
 

@@ -1,0 +1,58 @@
+/// Writes the fields of the head a proxy sends on (after its own start line): the fields it
+/// keeps copied as they arrived (no re-validation, no `String`s), then the fields it sets.
+public struct HTTP1HeadWriter: Sendable {
+    /// Lower-case names dropped besides the hop-by-hop ones (the trace headers that are
+    /// rewritten, `Host` when it is replaced).
+    public var dropped: [String] = []
+    /// Fields written after the kept ones, in order.
+    public var added: [(name: String, value: String)] = []
+    /// Drop `Transfer-Encoding` too: the body goes on without chunked framing.
+    public var dropTransferEncoding = false
+
+    public init() {}
+
+    /// Sets `name` (lower case): drops the received fields of that name, replaces an added one.
+    public mutating func set(_ name: String, _ value: String) {
+        if !dropped.contains(name) { dropped.append(name) }
+        if let index = added.firstIndex(where: { $0.name == name }) {
+            added[index].value = value
+        } else {
+            added.append((name, value))
+        }
+    }
+
+    /// Drops every received field named `name` (lower case) and any added one.
+    public mutating func remove(_ name: String) {
+        if !dropped.contains(name) { dropped.append(name) }
+        added.removeAll { $0.name == name }
+    }
+
+    /// Appends the kept fields of `fields`, the added ones and the blank line to `output`
+    /// (which already holds the start line and its CRLF).
+    public func write(fields: HTTP1Fields, into output: inout [UInt8]) {
+        let listed = HopByHopHeaders.listed(in: fields)
+        fields.bytes.withUnsafeBufferPointer { bytes in
+            for index in fields.fields.indices where keeps(fields, index, listed: listed) {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[fields.fields[index].line]))
+            }
+        }
+        for (name, value) in added {
+            output.append(contentsOf: name.utf8)
+            output.append(0x3A)
+            output.append(0x20)
+            output.append(contentsOf: value.utf8)
+            output.append(0x0D)
+            output.append(0x0A)
+        }
+        output.append(0x0D)
+        output.append(0x0A)
+    }
+
+    private func keeps(_ fields: HTTP1Fields, _ index: Int, listed: [String]) -> Bool {
+        if HopByHopHeaders.isConnectionHeader(fields, index) { return false }
+        if dropTransferEncoding, fields.fields[index].name.count == 17, fields.name(at: index, is: "transfer-encoding") { return false }
+        for name in dropped where fields.name(at: index, is: name) { return false }
+        for name in listed where fields.name(at: index, is: name) { return false }
+        return true
+    }
+}
