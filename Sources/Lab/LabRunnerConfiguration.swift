@@ -63,3 +63,24 @@ public struct LabRunnerConfiguration: Sendable {
         return (found as NSString).standardizingPath
     }
 }
+
+extension LabRunner {
+    /// Starts `lab` on a free block of ports (see ``LabRunnerConfiguration/onFreePorts(_:)``),
+    /// trying another block when one of its ports was taken between the probe and the start:
+    /// a block is only known free when probed, and another process on the machine (another
+    /// test run, a benchmark) can bind one of its ports meanwhile. Nil when no free block was
+    /// found.
+    public static func startOnFreePorts(
+        _ lab: LabConfiguration, attempts: Int = 3, _ configuration: (LabConfiguration) -> LabRunnerConfiguration
+    ) async throws(LabError) -> RunningLab? {
+        for attempt in 1...max(1, attempts) {
+            guard let placed = LabRunnerConfiguration.onFreePorts(lab) else { return nil }
+            do {
+                return try await start(configuration: configuration(placed))
+            } catch {
+                guard case .portInUse = error.reason, attempt < attempts else { throw error }
+            }
+        }
+        return nil
+    }
+}

@@ -20,10 +20,11 @@ struct FaultToleranceTests {
     static func startChain(storage: String = "memory") async throws -> RunningLab {
         let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("tracelab-faults-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var lab = LabConfiguration(selection: .chain, proxyPropagation: "b3multi", collectorStorage: storage)
-        lab = try #require(LabRunnerConfiguration.onFreePorts(lab))
-        let configuration = LabRunnerConfiguration(lab: lab, executable: TraceLabBinary.path, directory: directory, healthTimeout: .seconds(90))
-        return try await LabRunner.start(configuration: configuration)
+        let lab = LabConfiguration(selection: .chain, proxyPropagation: "b3multi", collectorStorage: storage)
+        let running = try await LabRunner.startOnFreePorts(lab) {
+            LabRunnerConfiguration(lab: $0, executable: TraceLabBinary.path, directory: directory, healthTimeout: .seconds(90))
+        }
+        return try #require(running)
     }
 
     /// Starts `process` again with its recorded arguments and waits (bounded) until it is healthy.

@@ -28,10 +28,11 @@ struct FullLabTests {
         let directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("tracelab-full-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // B3 only, so a hop that drops B3 cannot be rejoined through traceparent.
-        var lab = LabConfiguration(selection: selection, proxyPropagation: "b3multi", propagationModes: modes)
-        lab = try #require(LabRunnerConfiguration.onFreePorts(lab))
-        let configuration = LabRunnerConfiguration(lab: lab, executable: TraceLabBinary.path, directory: directory, healthTimeout: .seconds(90))
-        return try await LabRunner.start(configuration: configuration)
+        let lab = LabConfiguration(selection: selection, proxyPropagation: "b3multi", propagationModes: modes)
+        let running = try await LabRunner.startOnFreePorts(lab) {
+            LabRunnerConfiguration(lab: $0, executable: TraceLabBinary.path, directory: directory, healthTimeout: .seconds(90))
+        }
+        return try #require(running)
     }
 
     struct SentTrace {

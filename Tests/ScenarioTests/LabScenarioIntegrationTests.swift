@@ -57,9 +57,10 @@ struct LabScenarioIntegrationTests {
     func courseOnOneRunningLab() async throws {
         let directory = try TraceLabExecutable.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let lab = try #require(LabRunnerConfiguration.onFreePorts(LabConfiguration(selection: .all)))
-        let running = try await LabRunner.start(configuration: LabRunnerConfiguration(
-            lab: lab, executable: TraceLabExecutable.path, directory: directory, healthTimeout: .seconds(90), detached: true))
+        let started = try await LabRunner.startOnFreePorts(LabConfiguration(selection: .all)) {
+            LabRunnerConfiguration(lab: $0, executable: TraceLabExecutable.path, directory: directory, healthTimeout: .seconds(90), detached: true)
+        }
+        let running = try #require(started)
         do {
             let files = try FileManager.default.contentsOfDirectory(atPath: Self.course).filter { $0.hasSuffix(".yaml") }.sorted()
             #expect(files.count == 14)
@@ -93,9 +94,10 @@ struct LabScenarioIntegrationTests {
         var configuration = LabConfiguration(selection: .chain)
         configuration.appSpansProtocol = .otlp
         configuration.appSpans = true
-        let lab = try #require(LabRunnerConfiguration.onFreePorts(configuration))
-        let running = try await LabRunner.start(configuration: LabRunnerConfiguration(
-            lab: lab, executable: TraceLabExecutable.path, directory: directory, healthTimeout: .seconds(60), detached: true))
+        let started = try await LabRunner.startOnFreePorts(configuration) {
+            LabRunnerConfiguration(lab: $0, executable: TraceLabExecutable.path, directory: directory, healthTimeout: .seconds(60), detached: true)
+        }
+        let running = try #require(started)
         do {
             let services = running.state.processes.filter { $0.role == .service }
             #expect(!services.isEmpty)
