@@ -13,19 +13,15 @@ public enum HTTP1BodyLength: Hashable, Sendable {
     /// refused: each is a way to make the proxy and the app disagree on where the body ends.
     public static func of(_ head: HTTP1RequestHead) throws(HTTP1ParseError) -> HTTP1BodyLength {
         let fields = head.fields
-        var transferEncoding = false
-        var contentLength = false
-        for index in fields.fields.indices {
-            let count = fields.fields[index].name.count
-            if count == 17, fields.name(at: index, is: "transfer-encoding") { transferEncoding = true }
-            if count == 14, fields.name(at: index, is: "content-length") { contentLength = true }
+        if fields.contains(.transferEncoding) {
+            if fields.contains(.contentLength) { throw HTTP1ParseError(.contentLengthWithTransferEncoding) }
+            guard endsInChunked(fields) else {
+                throw HTTP1ParseError(.unsupportedTransferEncoding(fields.values(.transferEncoding).joined(separator: ", ")))
+            }
+            return .chunked
         }
-        if transferEncoding {
-            if contentLength { throw HTTP1ParseError(.contentLengthWithTransferEncoding) }
-            return try chunkedOrRefused(fields)
-        }
-        if contentLength {
-            let length = try self.contentLength(fields)
+        if fields.contains(.contentLength) {
+            let length = try contentLength(fields)
             return length == 0 ? .none : .fixed(length)
         }
         return .none
@@ -38,40 +34,61 @@ public enum HTTP1BodyLength: Hashable, Sendable {
         }
         if head.status == 101 { return .untilClose }
         let fields = head.fields
-        if fields.firstIndex("transfer-encoding") != nil {
-            let codings = fields.tokens("transfer-encoding")
-            return codings.last == "chunked" ? .chunked : .untilClose
+        if fields.contains(.transferEncoding) {
+            return endsInChunked(fields) ? .chunked : .untilClose
         }
-        if fields.firstIndex("content-length") != nil {
+        if fields.contains(.contentLength) {
             let length = try contentLength(fields)
             return length == 0 ? .none : .fixed(length)
         }
         return .untilClose
     }
 
-    private static func chunkedOrRefused(_ fields: HTTP1Fields) throws(HTTP1ParseError) -> HTTP1BodyLength {
-        let codings = fields.tokens("transfer-encoding")
-        guard codings.last == "chunked" else {
-            throw HTTP1ParseError(.unsupportedTransferEncoding(fields.values("transfer-encoding").joined(separator: ", ")))
+    /// Whether the last transfer coding is chunked.
+    private static func endsInChunked(_ fields: HTTP1Fields) -> Bool {
+        var last: Range<Int>?
+        fields.forEachToken(of: .transferEncoding) { token in
+            last = token
+            return true
         }
-        return .chunked
+        return last.map { fields.token($0, is: "chunked") } ?? false
     }
 
     /// Every Content-Length value (fields and comma lists) must be the same number.
     private static func contentLength(_ fields: HTTP1Fields) throws(HTTP1ParseError) -> UInt64 {
-        let values = fields.values("content-length")
         var length: UInt64?
-        for value in values {
-            for item in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let trimmed = item.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
-                guard !trimmed.isEmpty, trimmed.count <= 18, trimmed.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                    throw HTTP1ParseError(.invalidContentLength(value))
+        var conflict = false
+        for field in fields.fields where field.known == .contentLength {
+            var start = field.value.lowerBound
+            while start <= field.value.upperBound {
+                var end = start
+                while end < field.value.upperBound, fields.bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var low = start
+                var high = end
+                while low < high, fields.bytes[low] == 0x20 || fields.bytes[low] == 0x09 { low += 1 }
+                while high > low, fields.bytes[high - 1] == 0x20 || fields.bytes[high - 1] == 0x09 { high -= 1 }
+                // At most 18 digits: the number fits in UInt64 without an overflow check.
+                var number: UInt64 = 0
+                var valid = low < high && high - low <= 18
+                if valid {
+                    for index in low..<high {
+                        let byte = fields.bytes[index]
+                        guard byte >= 0x30, byte <= 0x39 else {
+                            valid = false
+                            break
+                        }
+                        number = number * 10 + UInt64(byte - 0x30)
+                    }
                 }
-                let number = trimmed.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 0x30) }
-                if let length, length != number { throw HTTP1ParseError(.conflictingContentLength(values)) }
+                guard valid else {
+                    throw HTTP1ParseError(.invalidContentLength(String(decoding: fields.bytes[field.value], as: UTF8.self)))
+                }
+                if let length, length != number { conflict = true }
                 length = number
+                start = end + 1
             }
         }
+        if conflict { throw HTTP1ParseError(.conflictingContentLength(fields.values(.contentLength))) }
         return length ?? 0
     }
 }

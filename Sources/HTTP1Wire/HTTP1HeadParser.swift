@@ -6,9 +6,21 @@ public enum HTTP1HeadParser {
     /// The length of the head at the start of `bytes` (through the blank line's CRLF), or nil
     /// while its end has not arrived. `from` skips bytes already searched.
     public static func headLength(in bytes: UnsafeRawBufferPointer, from: Int = 0) -> Int? {
-        var index = max(from, 3)
+        guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
+        var index = max(from, 3)
         while index < count {
+            // Eight bytes at a time while none of them is LF (the head's lines are long).
+            while index + 8 <= count {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                let found = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+                if found != 0 {
+                    index += found.trailingZeroBitCount >> 3
+                    break
+                }
+                index += 8
+            }
+            guard index < count else { return nil }
             if bytes[index] == lf, bytes[index - 1] == cr, bytes[index - 2] == lf, bytes[index - 3] == cr {
                 return index + 1
             }
@@ -93,22 +105,27 @@ public enum HTTP1HeadParser {
     }
 
     /// The field lines from `start` to the blank line that ends the head.
+    ///
+    /// Values are skipped eight bytes at a time while none of the eight is a control byte
+    /// (CR, LF, HTAB, the others) or DEL; the byte that stops the skip is then looked at alone.
     private static func fields(_ all: UnsafeBufferPointer<UInt8>, from start: Int) throws(HTTP1ParseError) -> [HTTP1Field] {
         var fields: [HTTP1Field] = []
         fields.reserveCapacity(16)
+        let count = all.count
+        guard let base = all.baseAddress.map(UnsafeRawPointer.init) else { throw HTTP1ParseError(.missingColon(line: 1)) }
         var index = start
         var line = 1
-        while index < all.count {
+        while index < count {
             let lineStart = index
             let first = all[index]
             if first == cr {
-                guard index + 1 < all.count, all[index + 1] == lf else { throw HTTP1ParseError(.bareCarriageReturn(line: line)) }
+                guard index + 1 < count, all[index + 1] == lf else { throw HTTP1ParseError(.bareCarriageReturn(line: line)) }
                 return fields
             }
             if first == space || first == tab { throw HTTP1ParseError(.obsoleteLineFolding(line: line)) }
-            while index < all.count, isToken(all[index]) { index += 1 }
+            while index < count, isToken(all[index]) { index += 1 }
             let name = lineStart..<index
-            guard index < all.count else { throw HTTP1ParseError(.missingColon(line: line)) }
+            guard index < count else { throw HTTP1ParseError(.missingColon(line: line)) }
             let after = all[index]
             if after != colon {
                 if name.isEmpty || after == cr || after == lf {
@@ -120,10 +137,23 @@ public enum HTTP1HeadParser {
             }
             guard !name.isEmpty else { throw HTTP1ParseError(.invalidByteInName(colon, line: line)) }
             index += 1
-            while index < all.count, all[index] == space || all[index] == tab { index += 1 }
+            while index < count, all[index] == space || all[index] == tab { index += 1 }
             let valueStart = index
-            var valueEnd = index
-            while index < all.count {
+            while index < count {
+                while index + 8 <= count {
+                    let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    let controls = (word &- 0x2020_2020_2020_2020) & ~word
+                    let deleted = word ^ 0x7F7F_7F7F_7F7F_7F7F
+                    let deletes = (deleted &- 0x0101_0101_0101_0101) & ~deleted
+                    let found = (controls | deletes) & 0x8080_8080_8080_8080
+                    if found != 0 {
+                        // The lowest flagged byte is exact (borrows only flag bytes above it).
+                        index += found.trailingZeroBitCount >> 3
+                        break
+                    }
+                    index += 8
+                }
+                guard index < count else { break }
                 let byte = all[index]
                 if byte == cr { break }
                 if byte == lf { throw HTTP1ParseError(.bareLineFeed(line: line)) }
@@ -131,28 +161,26 @@ public enum HTTP1HeadParser {
                     throw HTTP1ParseError(.invalidByteInValue(byte, name: String(decoding: UnsafeBufferPointer(rebasing: all[name]), as: UTF8.self)))
                 }
                 index += 1
-                if byte != space, byte != tab { valueEnd = index }
             }
-            guard index + 1 < all.count, all[index + 1] == lf else { throw HTTP1ParseError(.bareCarriageReturn(line: line)) }
+            var valueEnd = index
+            while valueEnd > valueStart, all[valueEnd - 1] == space || all[valueEnd - 1] == tab { valueEnd -= 1 }
+            guard index + 1 < count, all[index + 1] == lf else { throw HTTP1ParseError(.bareCarriageReturn(line: line)) }
             index += 2
-            fields.append(HTTP1Field(name: name, value: valueStart..<valueEnd, line: lineStart..<index))
+            let key = HTTP1Fields.nameKey(all, name)
+            fields.append(HTTP1Field(
+                name: name, value: valueStart..<valueEnd, line: lineStart..<index,
+                known: HTTP1FieldName.classify(all, name, key: key), nameKey: key
+            ))
             line += 1
         }
         throw HTTP1ParseError(.missingColon(line: line))
     }
 
-    /// RFC 9110 §5.6.2 `tchar`.
+    /// RFC 9110 §5.6.2 `tchar`, as a bitmap of the 128 ASCII bytes (none above is a tchar).
     @inline(__always)
     public static func isToken(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
-             UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "^"),
-             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
+        let word: UInt64 = byte < 64 ? 0x03FF_6CFA_0000_0000 : (byte < 128 ? 0x57FF_FFFF_C7FF_FFFE : 0)
+        return (word >> UInt64(byte & 63)) & 1 != 0
     }
 
     @inline(__always)

@@ -2,10 +2,10 @@
 /// keeps copied as they arrived (no re-validation, no `String`s), then the fields it sets.
 public struct HTTP1HeadWriter: Sendable {
     /// Lower-case names dropped besides the hop-by-hop ones (the trace headers that are
-    /// rewritten, `Host` when it is replaced).
-    public var dropped: [String] = []
+    /// rewritten, `Host` when it is replaced), with their ``HTTP1Fields/nameKey(_:)``.
+    public private(set) var dropped: [(name: String, key: UInt32)] = []
     /// Fields written after the kept ones, in order.
-    public var added: [(name: String, value: String)] = []
+    public private(set) var added: [(name: String, value: String)] = []
     /// Drop `Transfer-Encoding` too: the body goes on without chunked framing.
     public var dropTransferEncoding = false
 
@@ -13,18 +13,25 @@ public struct HTTP1HeadWriter: Sendable {
 
     /// Sets `name` (lower case): drops the received fields of that name, replaces an added one.
     public mutating func set(_ name: String, _ value: String) {
-        if !dropped.contains(name) { dropped.append(name) }
-        if let index = added.firstIndex(where: { $0.name == name }) {
+        let key = HTTP1Fields.nameKey(name)
+        dropped.append((name, key))
+        for index in added.indices where HTTP1Fields.nameKey(added[index].name) == key && added[index].name == name {
             added[index].value = value
-        } else {
-            added.append((name, value))
+            return
         }
+        added.append((name, value))
     }
 
     /// Drops every received field named `name` (lower case) and any added one.
     public mutating func remove(_ name: String) {
-        if !dropped.contains(name) { dropped.append(name) }
-        added.removeAll { $0.name == name }
+        dropped.append((name, HTTP1Fields.nameKey(name)))
+        if !added.isEmpty { added.removeAll { $0.name == name } }
+    }
+
+    /// Whether `name` (lower case) was set or removed.
+    public func drops(_ name: String) -> Bool {
+        let key = HTTP1Fields.nameKey(name)
+        return dropped.contains { $0.key == key && $0.name == name }
     }
 
     /// Appends the kept fields of `fields`, the added ones and the blank line to `output`
@@ -48,10 +55,12 @@ public struct HTTP1HeadWriter: Sendable {
         output.append(0x0A)
     }
 
+    @inline(__always)
     private func keeps(_ fields: HTTP1Fields, _ index: Int, listed: [String]) -> Bool {
-        if HopByHopHeaders.isConnectionHeader(fields, index) { return false }
-        if dropTransferEncoding, fields.fields[index].name.count == 17, fields.name(at: index, is: "transfer-encoding") { return false }
-        for name in dropped where fields.name(at: index, is: name) { return false }
+        let field = fields.fields[index]
+        if field.known.isConnectionHeader { return false }
+        if dropTransferEncoding, field.known == .transferEncoding { return false }
+        for (name, key) in dropped where fields.name(at: index, is: name, key: key) { return false }
         for name in listed where fields.name(at: index, is: name) { return false }
         return true
     }

@@ -11,23 +11,19 @@
 public enum HopByHopHeaders {
     public static let names: [String] = ["connection", "proxy-connection", "keep-alive", "te", "transfer-encoding", "upgrade"]
 
-    /// Whether field `index` is one of ``names`` other than `transfer-encoding`. Lengths
-    /// first: most names are ruled out without reading their bytes.
-    @inline(__always)
-    public static func isConnectionHeader(_ fields: HTTP1Fields, _ index: Int) -> Bool {
-        switch fields.fields[index].name.count {
-        case 2: fields.name(at: index, is: "te")
-        case 7: fields.name(at: index, is: "upgrade")
-        case 10: fields.name(at: index, is: "connection") || fields.name(at: index, is: "keep-alive")
-        case 16: fields.name(at: index, is: "proxy-connection")
-        default: false
-        }
-    }
-
-    /// The names `Connection` lists that must go too (never the framing headers or `Host`).
+    /// The names `Connection` lists that must go too (never the framing headers or `Host`),
+    /// in lower case. Tokens that need no removal (`close`, `keep-alive`, the hop-by-hop
+    /// names themselves) are ruled out in place, so the usual `Connection: keep-alive` costs
+    /// no allocation.
     public static func listed(in fields: HTTP1Fields) -> [String] {
-        guard fields.firstIndex("connection") != nil else { return [] }
-        return fields.tokens("connection").filter { !protected.contains($0) && !names.contains($0) }
+        var listed: [String] = []
+        fields.forEachToken(of: .connection) { token in
+            if fields.token(token, is: "close") || fields.token(token, is: "keep-alive") { return true }
+            let name = String(decoding: fields.bytes[token].map { HTTP1Fields.lower($0) }, as: UTF8.self)
+            if !protected.contains(name), !names.contains(name), !listed.contains(name) { listed.append(name) }
+            return true
+        }
+        return listed
     }
 
     static let protected: [String] = ["content-length", "transfer-encoding", "host"]

@@ -283,18 +283,23 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
         live.decider.rewrite(&carrier, for: decision)
 
         // METHOD SP target SP HTTP/1.1, then the kept and the set fields.
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: bytes[head.method])
-        scratch.append(0x20)
+        // The scratch array is taken out of the handler while it is written: one access to
+        // the stored property instead of one per append.
+        var text = scratch
+        scratch = []
+        text.removeAll(keepingCapacity: true)
+        text.append(contentsOf: bytes[head.method])
+        text.append(0x20)
         if originForm {
-            scratch.append(contentsOf: bytes[head.target])
+            text.append(contentsOf: bytes[head.target])
         } else {
-            scratch.append(contentsOf: (path ?? "/").utf8)
+            text.append(contentsOf: (path ?? "/").utf8)
         }
-        scratch.append(contentsOf: " HTTP/1.1\r\n".utf8)
-        carrier.writer.write(fields: head.fields, into: &scratch)
-        var forwardHead = context.channel.allocator.buffer(capacity: scratch.count)
-        forwardHead.writeBytes(scratch)
+        text.append(contentsOf: " HTTP/1.1\r\n".utf8)
+        carrier.writer.write(fields: head.fields, into: &text)
+        var forwardHead = context.channel.allocator.buffer(capacity: text.count)
+        forwardHead.writeBytes(text)
+        scratch = text
 
         let facts = SpanFacts(
             kind: direction == .inbound ? .server : .client, service: settings.service, nodeID: settings.nodeID,
@@ -496,14 +501,17 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
             exchange.responseHeadSent = true
             responseInFlight = true
         }
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: exchange.clientMinorVersion == 0 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
-        scratch.append(contentsOf: head.fields.bytes[head.statusText])
-        scratch.append(0x0D)
-        scratch.append(0x0A)
-        writer.write(fields: head.fields, into: &scratch)
-        var out = context.channel.allocator.buffer(capacity: scratch.count)
-        out.writeBytes(scratch)
+        var text = scratch
+        scratch = []
+        text.removeAll(keepingCapacity: true)
+        text.append(contentsOf: exchange.clientMinorVersion == 0 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
+        text.append(contentsOf: head.fields.bytes[head.statusText])
+        text.append(0x0D)
+        text.append(0x0A)
+        writer.write(fields: head.fields, into: &text)
+        var out = context.channel.allocator.buffer(capacity: text.count)
+        out.writeBytes(text)
+        scratch = text
         context.write(wrapOutboundOut(out), promise: nil)
     }
 

@@ -15,7 +15,7 @@ struct HTTP1HeadCarrier: HeaderGetter, HeaderSetter {
 
     func firstValue(forLowercasedName name: String) -> String? {
         if let added = writer.added.last(where: { $0.name == name }) { return added.value }
-        if writer.dropped.contains(name) { return nil }
+        if writer.drops(name) { return nil }
         return fields.first(name)
     }
 
@@ -25,5 +25,9 @@ struct HTTP1HeadCarrier: HeaderGetter, HeaderSetter {
 
     mutating func remove(lowercasedName name: String) {
         writer.remove(name)
+    }
+
+    mutating func remove(lowercasedNames names: [String]) {
+        for name in names { writer.remove(name) }
     }
 }

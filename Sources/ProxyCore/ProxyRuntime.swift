@@ -64,22 +64,31 @@ public final class ProxyRuntime: Sendable {
     }
 
     /// What one request reads: the settings and the decider for their propagation formats.
-    public struct Live: Sendable {
-        public var settings: ProxySettings
-        public private(set) var decider: TraceDecider
+    /// Immutable and shared: a request takes a reference (one retain) instead of copying
+    /// every field of the settings and the decider; a change swaps in a new one.
+    public final class Live: Sendable {
+        public let settings: ProxySettings
+        public let decider: TraceDecider
 
         init(settings: ProxySettings) {
             self.settings = settings
             self.decider = TraceDecider(formats: settings.propagation)
         }
 
-        mutating func setPropagation(_ formats: [PropagationFormatName]) {
-            settings.propagation = formats
-            decider = TraceDecider(formats: formats)
+        private init(settings: ProxySettings, decider: TraceDecider) {
+            self.settings = settings
+            self.decider = decider
+        }
+
+        /// The same decider (its formats did not change) with other settings.
+        func with<E: Error>(_ change: (inout ProxySettings) throws(E) -> Void) throws(E) -> Live {
+            var settings = self.settings
+            try change(&settings)
+            return Live(settings: settings, decider: decider)
         }
     }
 
-    /// One consistent copy of the live settings and decider (read once per request).
+    /// The live settings and decider (read once per request).
     public var live: Live { liveBox.withLock { $0 } }
 
     public var settings: ProxySettings { liveBox.withLock { $0.settings } }
@@ -89,7 +98,9 @@ public final class ProxyRuntime: Sendable {
         try ServiceName.validate(service)
         let name = service.lowercased()
         return try liveBox.withLock { (live: inout Live) throws(ProxyConfigurationError) -> ProxySettings in
-            live.settings.routes[name] = try update.applied(to: live.settings.routes[name])
+            live = try live.with { (settings: inout ProxySettings) throws(ProxyConfigurationError) in
+                settings.routes[name] = try update.applied(to: settings.routes[name])
+            }
             return live.settings
         }
     }
@@ -97,7 +108,7 @@ public final class ProxyRuntime: Sendable {
     public func setSampling(_ rate: Double) throws(ProxyConfigurationError) -> ProxySettings {
         try ProxySettings.validateSampling(rate)
         return liveBox.withLock { live in
-            live.settings.sampling = rate
+            live = live.with { $0.sampling = rate }
             return live.settings
         }
     }
@@ -107,7 +118,9 @@ public final class ProxyRuntime: Sendable {
     public func setPropagation(_ formats: [PropagationFormatName]) throws(ProxyConfigurationError) -> ProxySettings {
         guard !formats.isEmpty else { throw ProxyConfigurationError(.invalidJSON("no propagation format: use b3multi, b3single or w3c")) }
         return liveBox.withLock { live in
-            live.setPropagation(formats)
+            var settings = live.settings
+            settings.propagation = formats
+            live = Live(settings: settings)
             return live.settings
         }
     }
@@ -116,7 +129,7 @@ public final class ProxyRuntime: Sendable {
     /// one lesson); `reset` points it back.
     public func setApp(_ address: HostPort) -> ProxySettings {
         liveBox.withLock { live in
-            live.settings.app = address
+            live = live.with { $0.app = address }
             return live.settings
         }
     }
@@ -124,7 +137,7 @@ public final class ProxyRuntime: Sendable {
     /// Shifts the timestamps of the spans reported from now on (the clock-skew lesson).
     public func setClockOffset(_ microseconds: Int64) -> ProxySettings {
         liveBox.withLock { live in
-            live.settings.clockOffsetMicroseconds = microseconds
+            live = live.with { $0.clockOffsetMicroseconds = microseconds }
             return live.settings
         }
     }
@@ -143,8 +156,10 @@ public final class ProxyRuntime: Sendable {
     /// Records the addresses the listeners actually bound (port 0 resolved).
     public func setBoundAddresses(inbound: HostPort, outbound: HostPort?) {
         liveBox.withLock { live in
-            live.settings.inbound = inbound
-            live.settings.outbound = outbound
+            live = live.with {
+                $0.inbound = inbound
+                $0.outbound = outbound
+            }
         }
     }
 
