@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where a proxied request's work goes (issue 25): tracelab-proxy between wrk and an nginx
 # upstream, profiled two ways for each mode (tracing off, 100 % tracing):
-#   - callgrind: user-space instructions per request, by part (NIO's HTTP codec, channel
+#   - callgrind: user-space instructions per request, by part (the HTTP/1.1 parser and writer, channel
 #     pipeline and sockets, Swift runtime reference counting, malloc/free, the proxy's own
 #     code, span building and reporting). Deterministic: comparable between runs and machines
 #     of one architecture, unlike timings on a noisy VM.
@@ -53,13 +53,14 @@ by_part() { # annotate-output requests
                 return "libc (memcpy, syscall wrappers, ...)"
             }
             if (line ~ /swift_allocObject|swift_deallocObject|swift_slowAlloc|swift_slowDealloc|swift_dealloc|swift_allocBox|swift_deallocBox/) return "malloc/free"
+            if (line ~ /HTTP1Wire/) return "HTTP1Wire: heads, framing, forwarded heads"
             if (line ~ /llhttp|HTTPDecoder|HTTPEncoder|HTTPRequestEncoder|HTTPResponseEncoder|NIOHTTP1|HTTPHeaders|HTTPRequestHead|HTTPResponseHead/) return "NIOHTTP1: HTTP codec and headers"
             if (line ~ /NIOPosix|Selector|BaseSocket|SocketChannel|PendingWritesManager|NIOThreadPool|epoll/) return "NIOPosix: event loop, sockets"
             if (line ~ /NIOCore|ChannelPipeline|ChannelHandlerContext|ByteBuffer|EventLoopFuture|EventLoopPromise|CircularBuffer|NIOAny/) return "NIOCore: pipeline, buffers, futures"
             if (line ~ /AsyncHTTPClient|ZipkinHTTPReporter|SpanBatchQueue|HTTPSpanReporter/) return "span reporting (queue, encode, POST)"
             if (line ~ /Zipkin|JSONByteWriter|ByteWriter|ZipkinTags|ProxySpanBuilder|SpanFacts/) return "span building and encoding"
-            if (line ~ /TraceContext|TraceDecider|TraceDecision|B3|W3C|Traceparent|RequestID|HTTPHeadersCarrier/) return "trace headers: parse, decide, rewrite"
-            if (line ~ /ProxyCore|ForwardingHandler|UpstreamConnection|HopByHop|RequestGuard|ProxyStatistics|Route/) return "proxy: forwarding, routing, statistics"
+            if (line ~ /TraceContext|TraceDecider|TraceDecision|B3|W3C|Traceparent|RequestID|HTTP1HeadCarrier/) return "trace headers: parse, decide, rewrite"
+            if (line ~ /ProxyCore|ForwardingHandler|UpstreamConnection|ProxyStatistics|Route/) return "proxy: forwarding, routing, statistics"
             if (line ~ /\$sS|\$ss|String|_allASCII|Substring|Character/) return "Swift stdlib: strings, arrays (callers above)"
             return "other"
         }
