@@ -25,7 +25,8 @@ public struct SpanFacts: Sendable {
     /// Why the request failed, when it did (upstream connect failure, timeout, abort…).
     public var error: String?
     /// Envoy-style response flags: `-`, `UF` connect failure, `UT` timeout, `NR` no route,
-    /// `FI` fault abort, `DI` fault delay, `UC` upstream closed, `DC` downstream closed.
+    /// `FI` fault abort, `DI` fault delay, `UC` upstream closed, `UPE` malformed upstream
+    /// response, `DC` downstream closed, `DPE` malformed request body.
     public var responseFlags: String
 
     public init(
