@@ -265,6 +265,9 @@ struct ProxyIntegrationTests {
         "bare CR in a header value": ("GET / HTTP/1.1\r\nHost: a\r\nX-Bad: a\rInjected: 1\r\n\r\n", "HTTP/1.1 400"),
         "LF-only line ending smuggling a header": ("GET / HTTP/1.1\r\nHost: a\r\nX-A: 1\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nabc", "HTTP/1.1 400"),
         "10 MB x-request-id": ("GET / HTTP/1.1\r\nHost: a\r\nX-Request-Id: \(String(repeating: "f", count: 10 << 20))\r\n\r\n", "HTTP/1.1 431"),
+        "malformed chunk framing mid-body": ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n", "HTTP/1.1 400"),
+        "transfer-encoding without chunked": ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\nabc", "HTTP/1.1 501"),
+        "HTTP/2.0 on an HTTP/1.1 port": ("GET / HTTP/2.0\r\nHost: a\r\n\r\n", "HTTP/1.1 505"),
         "700 headers of 100 bytes": ("GET / HTTP/1.1\r\nHost: a\r\n" + (0..<700).map { "X-H\($0): \(String(repeating: "b", count: 100))\r\n" }.joined() + "\r\n", "HTTP/1.1 431"),
     ]
 
