@@ -467,8 +467,12 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
                 upstreamProtocolError(exchange, error)
                 return
             }
+            if head.isInterim {
+                // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client.
+                if exchange.clientMinorVersion >= 1 { writeResponseHead(head, bodyLength: bodyLength, exchange, context: context) }
+                continue
+            }
             writeResponseHead(head, bodyLength: bodyLength, exchange, context: context)
-            if head.isInterim { continue }
             let scanner = HTTP1BodyScanner(bodyLength)
             if scanner.isComplete {
                 finish(exchange, reusable: exchange.upstreamKeepAlive && exchange.requestComplete && buffer.readableBytes == 0, closeDownstream: exchange.closeAfterResponse, responseComplete: true)
@@ -563,8 +567,6 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
             // The server closed a kept-alive connection as we reused it: try a fresh one.
             exchange.headWritten = false
             exchange.pending = retained
-            exchange.retained = []
-            exchange.retainedBytes = 0
             loop.pool.release(connection, reusable: false)
             connect(exchange)
             return

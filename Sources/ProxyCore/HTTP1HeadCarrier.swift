@@ -14,8 +14,12 @@ struct HTTP1HeadCarrier: HeaderGetter, HeaderSetter {
     }
 
     func firstValue(forLowercasedName name: String) -> String? {
-        if let added = writer.added.last(where: { $0.name == name }) { return added.value }
-        if writer.drops(name) { return nil }
+        // Reads come before any write (the decider decides, then rewrites): the common case
+        // skips the writer's lists.
+        if !writer.dropped.isEmpty {
+            if let added = writer.added.last(where: { $0.name == name }) { return added.value }
+            if writer.drops(name) { return nil }
+        }
         return fields.first(name)
     }
 

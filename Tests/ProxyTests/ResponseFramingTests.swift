@@ -53,12 +53,14 @@ struct ResponseFramingTests {
         }
     }
 
-    @Test("a 100 Continue goes to the client before the final response")
+    @Test("a 100 Continue goes to an HTTP/1.1 client before the final response, not to an HTTP/1.0 one")
     func interim() async throws {
         try await Self.withRawUpstream({ _ in .init("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok") }) { harness, port, _ in
             let text = try await RawHTTPClient.exchange(port: port, bytes: "GET /a HTTP/1.1\r\nHost: raw\r\nConnection: close\r\n\r\n", group: harness.group)
             #expect(text.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"), "\(text)")
             #expect(text.hasSuffix("\r\n\r\nok"), "\(text)")
+            let old = try await RawHTTPClient.exchange(port: port, bytes: "GET /a HTTP/1.0\r\nHost: raw\r\n\r\n", group: harness.group)
+            #expect(old.hasPrefix("HTTP/1.0 201 Created\r\n") && old.hasSuffix("\r\n\r\nok"), "\(old)")
         }
     }
 
