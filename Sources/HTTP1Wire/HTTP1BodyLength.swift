@@ -58,36 +58,27 @@ public enum HTTP1BodyLength: Hashable, Sendable {
     private static func contentLength(_ fields: HTTP1Fields) throws(HTTP1ParseError) -> UInt64 {
         var length: UInt64?
         var conflict = false
-        for field in fields.fields where field.known == .contentLength {
-            var start = field.value.lowerBound
-            while start <= field.value.upperBound {
-                var end = start
-                while end < field.value.upperBound, fields.bytes[end] != UInt8(ascii: ",") { end += 1 }
-                var low = start
-                var high = end
-                while low < high, fields.bytes[low] == 0x20 || fields.bytes[low] == 0x09 { low += 1 }
-                while high > low, fields.bytes[high - 1] == 0x20 || fields.bytes[high - 1] == 0x09 { high -= 1 }
-                // At most 18 digits: the number fits in UInt64 without an overflow check.
-                var number: UInt64 = 0
-                var valid = low < high && high - low <= 18
-                if valid {
-                    for index in low..<high {
-                        let byte = fields.bytes[index]
-                        guard byte >= 0x30, byte <= 0x39 else {
-                            valid = false
-                            break
-                        }
-                        number = number * 10 + UInt64(byte - 0x30)
-                    }
-                }
-                guard valid else {
-                    throw HTTP1ParseError(.invalidContentLength(String(decoding: fields.bytes[field.value], as: UTF8.self)))
-                }
-                if let length, length != number { conflict = true }
-                length = number
-                start = end + 1
+        var invalid = false
+        fields.forEachToken(of: .contentLength, includingEmpty: true) { token in
+            // At most 18 digits: the number fits in UInt64 without an overflow check.
+            guard !token.isEmpty, token.count <= 18 else {
+                invalid = true
+                return false
             }
+            var number: UInt64 = 0
+            for index in token {
+                let byte = fields.bytes[index]
+                guard byte >= 0x30, byte <= 0x39 else {
+                    invalid = true
+                    return false
+                }
+                number = number * 10 + UInt64(byte - 0x30)
+            }
+            if let length, length != number { conflict = true }
+            length = number
+            return true
         }
+        if invalid { throw HTTP1ParseError(.invalidContentLength(fields.values(.contentLength).joined(separator: ", "))) }
         if conflict { throw HTTP1ParseError(.conflictingContentLength(fields.values(.contentLength))) }
         return length ?? 0
     }

@@ -63,8 +63,9 @@ public struct HTTP1Fields: Sendable {
     }
 
     /// Calls `body` with the range of each comma-separated token of the `name` fields,
-    /// without the whitespace around it, in order; stops when `body` returns false.
-    public func forEachToken(of name: HTTP1FieldName, _ body: (Range<Int>) -> Bool) {
+    /// without the whitespace around it, in order; stops when `body` returns false. Empty
+    /// tokens (`a,,b`, an empty value) are skipped unless `includingEmpty`.
+    public func forEachToken(of name: HTTP1FieldName, includingEmpty: Bool = false, _ body: (Range<Int>) -> Bool) {
         guard contains(name) else { return }
         for field in fields where field.known == name {
             var start = field.value.lowerBound
@@ -75,7 +76,7 @@ public struct HTTP1Fields: Sendable {
                 var high = end
                 while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
                 while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
-                if low < high, !body(low..<high) { return }
+                if low < high || includingEmpty, !body(low..<high) { return }
                 start = end + 1
             }
         }

@@ -571,38 +571,35 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
             connect(exchange)
             return
         }
-        exchange.facts.responseFlags = "UC"
-        exchange.facts.error = "upstream \(exchange.destination) at \(exchange.endpoint) closed the connection before the response completed"
+        fail(exchange, flags: "UC", error: "upstream \(exchange.destination) at \(exchange.endpoint) closed the connection before the response completed",
+             status: 503, message: "upstream connect error: \(exchange.destination) at \(exchange.endpoint) closed the connection before answering")
+    }
+
+    /// Ends an exchange that went wrong upstream: the proxy answers `status` when nothing of
+    /// the response was sent yet, else the client's connection is cut mid-response.
+    private func fail(_ exchange: ProxyExchange, flags: String, error: String, status: Int, message: String) {
+        exchange.facts.responseFlags = flags
+        exchange.facts.error = error
         if exchange.responseHeadSent {
             finish(exchange, reusable: false, closeDownstream: true)
         } else {
-            respond(exchange, status: 503, message: "upstream connect error: \(exchange.destination) at \(exchange.endpoint) closed the connection before answering")
+            respond(exchange, status: status, message: message)
         }
     }
 
     /// The upstream's bytes are not an HTTP/1.1 response: 502 if nothing was sent yet, else
     /// the client's connection is cut (Envoy's `UPE`).
     private func upstreamProtocolError(_ exchange: ProxyExchange, _ error: HTTP1ParseError) {
-        exchange.facts.responseFlags = "UPE"
-        exchange.facts.error = "upstream protocol error: \(exchange.destination) at \(exchange.endpoint) sent a malformed response (\(error))"
-        if exchange.responseHeadSent {
-            finish(exchange, reusable: false, closeDownstream: true)
-        } else {
-            respond(exchange, status: 502, message: "upstream protocol error: \(exchange.destination) at \(exchange.endpoint) sent a malformed response (\(error))")
-        }
+        let text = "upstream protocol error: \(exchange.destination) at \(exchange.endpoint) sent a malformed response (\(error))"
+        fail(exchange, flags: "UPE", error: text, status: 502, message: text)
     }
 
     private func timedOut(_ exchange: ProxyExchange) {
         guard !exchange.finished else { return }
         let milliseconds = exchange.timeoutMilliseconds
         runtime.statistics.timedOut()
-        exchange.facts.responseFlags = "UT"
-        exchange.facts.error = "upstream request timeout: \(exchange.destination) did not answer within \(milliseconds) ms"
-        if exchange.responseHeadSent {
-            finish(exchange, reusable: false, closeDownstream: true)
-        } else {
-            respond(exchange, status: 504, message: "upstream request timeout: \(exchange.destination) did not answer within \(milliseconds) ms")
-        }
+        let text = "upstream request timeout: \(exchange.destination) did not answer within \(milliseconds) ms"
+        fail(exchange, flags: "UT", error: text, status: 504, message: text)
     }
 
     // MARK: ending
