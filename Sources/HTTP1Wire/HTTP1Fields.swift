@@ -50,12 +50,6 @@ public struct HTTP1Fields: Sendable {
         return nil
     }
 
-    /// Every value of the header named `lowercased`, in order.
-    public func values(_ lowercased: String) -> [String] {
-        let key = Self.nameKey(lowercased)
-        return fields.indices.filter { name(at: $0, is: lowercased, key: key) }.map { value(at: $0) }
-    }
-
     /// Every value of the fields `name`, in order.
     public func values(_ name: HTTP1FieldName) -> [String] {
         guard contains(name) else { return [] }
@@ -85,17 +79,6 @@ public struct HTTP1Fields: Sendable {
     /// Whether the token at `range` is `lowercased`, ignoring ASCII case.
     public func token(_ range: Range<Int>, is lowercased: String) -> Bool {
         Self.equalsIgnoringCase(bytes, range, lowercased)
-    }
-
-    /// The comma-separated tokens of the `name` fields, trimmed and lowered
-    /// (`Connection: keep-alive, X-Secret` → `["keep-alive", "x-secret"]`).
-    public func tokens(of name: HTTP1FieldName) -> [String] {
-        var tokens: [String] = []
-        forEachToken(of: name) { range in
-            tokens.append(String(decoding: bytes[range].map { Self.lower($0) }, as: UTF8.self))
-            return true
-        }
-        return tokens
     }
 
     /// Length, first and last byte (lowered) of a name: equal names have equal keys.

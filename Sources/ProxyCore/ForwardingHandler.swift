@@ -47,7 +47,8 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
     private var requestBody: HTTP1BodyScanner?
     private var bodyTarget: ProxyExchange?
     private var processingInbound = false
-    /// A protocol error was answered: nothing more is read from this connection.
+    /// The connection is closing (a protocol error was answered, or a response ends it):
+    /// nothing more is read from it.
     private var refusing = false
     private var readsPaused = false
     private var readPending = false
@@ -129,17 +130,14 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
                 }
                 let body = buffer.readSlice(length: consumed)!
                 inbound = buffer.readableBytes > 0 ? buffer : nil
+                let target = bodyTarget.flatMap { $0.finished ? nil : $0 }
+                if let target, consumed > 0 { forwardUpstream(body, target) }
                 if scanner.isComplete {
                     requestBody = nil
-                    let target = bodyTarget
                     bodyTarget = nil
-                    if let target, !target.finished {
-                        if consumed > 0 { forwardUpstream(body, target) }
-                        target.requestComplete = true
-                    }
+                    target?.requestComplete = true
                 } else {
                     requestBody = scanner
-                    if let target = bodyTarget, !target.finished, consumed > 0 { forwardUpstream(body, target) }
                 }
                 continue
             }
@@ -156,20 +154,18 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
                 if buffer.readableBytes == 0 { break }
             }
             let searched = headSearched
-            guard let length = buffer.withUnsafeReadableBytes({ HTTP1HeadParser.headLength(in: $0, from: searched) }) else {
-                if buffer.readableBytes > runtime.maxHeaderBytes {
-                    refuse(HTTP1ParseError(.headTooLarge(limit: runtime.maxHeaderBytes)), context: context)
-                    return
-                }
+            let found = buffer.withUnsafeReadableBytes { HTTP1HeadParser.headLength(in: $0, from: searched) }
+            // A head over the limit, whole or still arriving, is refused as soon as it is.
+            if (found ?? buffer.readableBytes) > runtime.maxHeaderBytes {
+                refuse(HTTP1ParseError(.headTooLarge(limit: runtime.maxHeaderBytes)), context: context)
+                return
+            }
+            guard let length = found else {
                 headSearched = max(0, buffer.readableBytes - 3)
                 inbound = buffer
                 break
             }
             headSearched = 0
-            if length > runtime.maxHeaderBytes {
-                refuse(HTTP1ParseError(.headTooLarge(limit: runtime.maxHeaderBytes)), context: context)
-                return
-            }
             let headBytes = buffer.readBytes(length: length)!
             inbound = buffer.readableBytes > 0 ? buffer : nil
             deadlines?.headArrived()
@@ -283,23 +279,16 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
         live.decider.rewrite(&carrier, for: decision)
 
         // METHOD SP target SP HTTP/1.1, then the kept and the set fields.
-        // The scratch array is taken out of the handler while it is written: one access to
-        // the stored property instead of one per append.
-        var text = scratch
-        scratch = []
-        text.removeAll(keepingCapacity: true)
-        text.append(contentsOf: bytes[head.method])
-        text.append(0x20)
-        if originForm {
-            text.append(contentsOf: bytes[head.target])
-        } else {
-            text.append(contentsOf: (path ?? "/").utf8)
+        let forwardHead = headBytes(head.fields, writer: carrier.writer, context: context) { text in
+            text.append(contentsOf: bytes[head.method])
+            text.append(0x20)
+            if originForm {
+                text.append(contentsOf: bytes[head.target])
+            } else {
+                text.append(contentsOf: (path ?? "/").utf8)
+            }
+            text.append(contentsOf: " HTTP/1.1\r\n".utf8)
         }
-        text.append(contentsOf: " HTTP/1.1\r\n".utf8)
-        carrier.writer.write(fields: head.fields, into: &text)
-        var forwardHead = context.channel.allocator.buffer(capacity: text.count)
-        forwardHead.writeBytes(text)
-        scratch = text
 
         let facts = SpanFacts(
             kind: direction == .inbound ? .server : .client, service: settings.service, nodeID: settings.nodeID,
@@ -505,18 +494,28 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
             exchange.responseHeadSent = true
             responseInFlight = true
         }
+        let bytes = headBytes(head.fields, writer: writer, context: context) { text in
+            text.append(contentsOf: exchange.clientMinorVersion == 0 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
+            text.append(contentsOf: head.fields.bytes[head.statusText])
+            text.append(0x0D)
+            text.append(0x0A)
+        }
+        context.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    /// A head to send: the start line `startLine` writes, then `fields` as `writer` keeps and
+    /// sets them. Written in ``scratch``, taken out of the handler meanwhile (one access to the
+    /// stored property instead of one per append, and no new array per head).
+    private func headBytes(_ fields: HTTP1Fields, writer: HTTP1HeadWriter, context: ChannelHandlerContext, startLine: (inout [UInt8]) -> Void) -> ByteBuffer {
         var text = scratch
         scratch = []
         text.removeAll(keepingCapacity: true)
-        text.append(contentsOf: exchange.clientMinorVersion == 0 ? "HTTP/1.0 ".utf8 : "HTTP/1.1 ".utf8)
-        text.append(contentsOf: head.fields.bytes[head.statusText])
-        text.append(0x0D)
-        text.append(0x0A)
-        writer.write(fields: head.fields, into: &text)
-        var out = context.channel.allocator.buffer(capacity: text.count)
-        out.writeBytes(text)
+        startLine(&text)
+        writer.write(fields: fields, into: &text)
+        var bytes = context.channel.allocator.buffer(capacity: text.count)
+        bytes.writeBytes(text)
         scratch = text
-        context.write(wrapOutboundOut(out), promise: nil)
+        return bytes
     }
 
     private func readResponseBody(_ buffer: inout ByteBuffer, _ exchange: ProxyExchange, context: ChannelHandlerContext) {
@@ -545,7 +544,6 @@ public final class ForwardingHandler: ChannelInboundHandler, UpstreamResponseRec
         if scanner.isComplete {
             // Bytes after the response's end: the upstream cannot be trusted with another request.
             let reusable = exchange.upstreamKeepAlive && exchange.requestComplete && buffer.readableBytes == 0
-            buffer.moveReaderIndex(to: buffer.writerIndex)
             finish(exchange, reusable: reusable, closeDownstream: exchange.closeAfterResponse, responseComplete: true)
         }
     }

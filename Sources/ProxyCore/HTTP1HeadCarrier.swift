@@ -30,8 +30,4 @@ struct HTTP1HeadCarrier: HeaderGetter, HeaderSetter {
     mutating func remove(lowercasedName name: String) {
         writer.remove(name)
     }
-
-    mutating func remove(lowercasedNames names: [String]) {
-        for name in names { writer.remove(name) }
-    }
 }
