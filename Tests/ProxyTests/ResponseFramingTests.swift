@@ -12,8 +12,11 @@ struct ResponseFramingTests {
     static func withRawUpstream(_ answer: @escaping @Sendable (String) -> RawHTTPServer.Answer, _ body: (ProxyHarness, Int, RawHTTPServer) async throws -> Void) async throws {
         let upstream = try await RawHTTPServer(answer: answer)
         let port = upstream.port
+        // The route's timeout is above RawHTTPClient's own 5 s limit. With 2 s, `untilClose`
+        // failed once in a loaded full run (status 200 with an error tag; most likely that
+        // timeout firing mid-response, not reproduced in eight more runs).
         let harness = try await ProxyHarness.start(routes: { _ in
-            ["raw": Route(endpoints: [RouteEndpoint(address: HostPort(host: "127.0.0.1", port: port))], timeoutMilliseconds: 2000)]
+            ["raw": Route(endpoints: [RouteEndpoint(address: HostPort(host: "127.0.0.1", port: port))], timeoutMilliseconds: 10_000)]
         })
         try await harness.shuttingDown {
             try await body(harness, try #require(harness.addresses.outbound?.port), upstream)
@@ -49,7 +52,7 @@ struct ResponseFramingTests {
             let text = try await RawHTTPClient.exchange(port: port, bytes: "GET /a HTTP/1.1\r\nHost: raw\r\n\r\n", group: harness.group)
             #expect(text.lowercased().contains("connection: close") && text.hasSuffix("\r\n\r\nall of it"), "\(text)")
             let spans = await harness.sink.wait { $0.count >= 1 }
-            #expect(spans.first?.tags["http.status_code"] == "200" && spans.first?.tags["error"] == nil)
+            #expect(spans.first?.tags["http.status_code"] == "200" && spans.first?.tags["error"] == nil, "\(spans)")
         }
     }
 
