@@ -114,11 +114,21 @@ let package = Package(
         .target(
             name: "ZipkinHTTPReporter",
             dependencies: [
-                "Zipkin",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Zipkin", "HTTP1Wire",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Span POSTs through AsyncHTTPClient (https collectors, the lab services), kept out of
+        // ZipkinHTTPReporter so that the lean sidecar executable does not link it.
+        .target(
+            name: "AsyncHTTPClientSpanPosting",
+            dependencies: [
+                "ZipkinHTTPReporter",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
@@ -134,7 +144,6 @@ let package = Package(
             name: "Proxy",
             dependencies: [
                 "ProxyCore", "ZipkinHTTPReporter",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,7 +175,7 @@ let package = Package(
         .target(
             name: "LabServices",
             dependencies: [
-                "TraceContext", "Zipkin", "ZipkinHTTPReporter", "LabModel", "AppTracing", "TraceContextInstrument", "SpanFormats",
+                "TraceContext", "Zipkin", "ZipkinHTTPReporter", "AsyncHTTPClientSpanPosting", "LabModel", "AppTracing", "TraceContextInstrument", "SpanFormats",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceContextModule", package: "swift-service-context"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -242,6 +251,7 @@ let package = Package(
             dependencies: [
                 "Proxy", "ProxyCore", "ZipkinHTTPReporter", "StandardErrorLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -254,6 +264,8 @@ let package = Package(
                 // SpanFormats: `bench collector` posts the same spans as OTLP protobuf.
                 "SpanFormats",
                 "PropagationCheck",
+                // `tracelab proxy` posts spans to an https:// collector through it.
+                "AsyncHTTPClientSpanPosting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // check-propagation's capture server (the app's outbound listener).
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AsyncHTTPClientSpanPosting
 import Hummingbird
 import LabModel
 import Logging
@@ -36,7 +37,9 @@ public func buildServiceApplication(
         spanReporter = reporter
     } else if let url = configuration.appSpansURL {
         let encoder: any SpanBatchEncoder = configuration.appSpansProtocol == .otlp ? OTLPExportEncoder() : ZipkinEncoding.json
-        let httpReporter = HTTPSpanReporter(endpoint: url, encoder: encoder, httpClient: httpClient, logger: logger)
+        let httpReporter = HTTPSpanReporter(
+            transport: AsyncHTTPClientSpanPoster(endpoint: url, httpClient: httpClient), encoder: encoder, logger: logger
+        )
         services.append(httpReporter)
         spanReporter = httpReporter
     }

@@ -1,3 +1,4 @@
+import NIOCore
 import ProxyCore
 import ZipkinHTTPReporter
 
@@ -30,6 +31,11 @@ public struct ProxyConfiguration: Sendable {
     public var idleTimeout: Duration
     /// Downstream connections per listener kind at most; more are closed at once and counted.
     public var maxConnections: Int
+    /// Makes the transport for an `https://` `settings.zipkin` on the reporter's event loop
+    /// group. Without it spans go over plain HTTP/1.1 (``HTTP1SpanPoster``) and an https URL
+    /// fails each POST, naming the reason: `tracelab proxy` passes AsyncHTTPClient here, the
+    /// lean `tracelab-proxy` leaves TLS out.
+    public var httpsSpanTransport: (@Sendable (_ endpoint: String, _ group: any EventLoopGroup) -> any SpanPostTransport)?
 
     public init(
         settings: ProxySettings, admin: HostPort? = nil, reporter: HTTPSpanReporterConfiguration = .init(), threads: Int = 1,

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -23,7 +22,7 @@ public final class ProxyServer: Service, Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let reporterGroup: MultiThreadedEventLoopGroup?
-    private let httpClient: HTTPClient?
+    private let spanTransport: (any SpanPostTransport)?
     private let httpReporter: HTTPSpanReporter?
     private let spanLog: SpanLogReporter?
     private let loopContexts: [ObjectIdentifier: ProxyLoopContext]
@@ -53,30 +52,29 @@ public final class ProxyServer: Service, Sendable {
         if let spanReporter {
             reporter = spanReporter
             self.reporterGroup = nil
-            self.httpClient = nil
+            self.spanTransport = nil
             self.httpReporter = nil
         } else if let zipkin = configuration.settings.zipkin {
             // Its own thread: encoding and POSTing never run on the proxy's event loop.
             let reporterGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            // A batch gets one try: when the collector refuses the connection the batch is dropped
-            // and counted at once, instead of AsyncHTTPClient retrying the connect with backoff
-            // until the request timeout while the queue fills behind it.
-            var clientConfiguration = HTTPClient.Configuration()
-            clientConfiguration.connectionPool.retryConnectionEstablishment = false
-            clientConfiguration.timeout.connect = .seconds(1)
-            let client = HTTPClient(eventLoopGroup: reporterGroup, configuration: clientConfiguration)
+            let transport: any SpanPostTransport
+            if let makeTransport = configuration.httpsSpanTransport, zipkin.lowercased().hasPrefix("https://") {
+                transport = makeTransport(zipkin, reporterGroup)
+            } else {
+                transport = HTTP1SpanPoster(endpoint: zipkin, eventLoop: reporterGroup.next(), userAgent: "tracelab-proxy")
+            }
             var reporterConfiguration = configuration.reporter
             reporterConfiguration.encoding = configuration.settings.zipkinEncoding
-            let httpReporter = HTTPSpanReporter(endpoint: zipkin, configuration: reporterConfiguration, httpClient: client, logger: logger)
+            let httpReporter = HTTPSpanReporter(transport: transport, configuration: reporterConfiguration, logger: logger)
             reporter = httpReporter
             httpStatistics = { httpReporter.statistics }
             self.reporterGroup = reporterGroup
-            self.httpClient = client
+            self.spanTransport = transport
             self.httpReporter = httpReporter
         } else {
             reporter = DiscardingSpanReporter()
             self.reporterGroup = nil
-            self.httpClient = nil
+            self.spanTransport = nil
             self.httpReporter = nil
         }
         var logStatistics: (@Sendable () -> SpanLogStatistics)?
@@ -215,7 +213,7 @@ public final class ProxyServer: Service, Sendable {
         await reporter?.flush()
         spanLog?.flush()
         spanLog?.close()
-        try? await httpClient?.shutdown()
+        await spanTransport?.shutdown()
         try? await self.group.shutdownGracefully()
         try? await reporterGroup?.shutdownGracefully()
         logger.info("proxy stopped")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import NIOCore
 import Proxy
 import ProxyCore
 import ServiceLifecycle
@@ -141,10 +142,25 @@ public struct ProxyCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
+        try await run(httpsSpanTransport: nil)
+    }
+
+    /// Runs the sidecar; `httpsSpanTransport` posts spans to an `https://` `--zipkin` (the
+    /// `tracelab` binary passes AsyncHTTPClient). Without it such a URL is refused here,
+    /// before anything starts.
+    public func run(httpsSpanTransport: (@Sendable (_ endpoint: String, _ group: any EventLoopGroup) -> any SpanPostTransport)?) async throws {
+        var configuration = try makeConfiguration()
+        if let zipkin, zipkin.lowercased().hasPrefix("https://"), httpsSpanTransport == nil {
+            throw ValidationError(
+                "--zipkin '\(zipkin)': this tracelab-proxy executable posts spans over plain HTTP only (it leaves TLS out to stay small); "
+                    + "run `tracelab proxy` with the same flags for an https:// collector, or give an http:// URL"
+            )
+        }
+        configuration.httpsSpanTransport = httpsSpanTransport
         let level = Logger.Level(rawValue: logLevel) ?? .info
         StandardErrorLogging.bootstrap(level: level)
         let logger = Logger(label: "tracelab.proxy")
-        let server = ProxyServer(configuration: try makeConfiguration(), logger: logger)
+        let server = ProxyServer(configuration: configuration, logger: logger)
         // Bind before the service group runs, so a taken port fails the command with its name.
         try await server.start()
         let group = ServiceGroup(

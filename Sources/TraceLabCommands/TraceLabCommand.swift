@@ -17,7 +17,7 @@ public struct TraceLabCommand: AsyncParsableCommand {
             ServiceCommand.self, UpCommand.self, DownCommand.self, StatusCommand.self,
             BenchCommand.self,
             CollectorCommand.self,
-            ProxyCommand.self,
+            ProxyRoleCommand.self,
             RunCommand.self, TraceCommand.self, DemoCommand.self,
             CheckPropagationCommand.self,
         ]

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -23,27 +22,27 @@ public final class HTTPSpanReporter: SpanReporter, Service, Sendable {
         var lastSendFailed = false
     }
 
-    public let endpoint: String
+    public var endpoint: String { transport.endpoint }
     public let configuration: HTTPSpanReporterConfiguration
     /// Makes each POST body; `configuration.encoding` unless given.
     public let encoder: any SpanBatchEncoder
-    private let httpClient: HTTPClient
+    private let transport: any SpanPostTransport
     private let logger: Logger
     private let queue: SpanBatchQueue
     private let state = Mutex(State())
 
     /// - Parameters:
-    ///   - endpoint: the full POST URL, e.g. `http://127.0.0.1:9411/api/v2/spans`.
+    ///   - transport: POSTs each body to the endpoint, e.g. an ``HTTP1SpanPoster`` to
+    ///     `http://127.0.0.1:9411/api/v2/spans`; owned by the caller (shut it down after this
+    ///     service stopped).
     ///   - encoder: the body of each POST; nil uses `configuration.encoding`.
-    ///   - httpClient: owned by the caller (shut it down after this service stopped).
-    public init(endpoint: String, configuration: HTTPSpanReporterConfiguration = .init(), encoder: (any SpanBatchEncoder)? = nil,
-                httpClient: HTTPClient, logger: Logger) {
-        self.endpoint = endpoint
+    public init(transport: any SpanPostTransport, configuration: HTTPSpanReporterConfiguration = .init(), encoder: (any SpanBatchEncoder)? = nil,
+                logger: Logger) {
         self.configuration = configuration
         self.encoder = encoder ?? configuration.encoding
-        self.httpClient = httpClient
+        self.transport = transport
         var logger = logger
-        logger[metadataKey: "zipkin.endpoint"] = .string(endpoint)
+        logger[metadataKey: "zipkin.endpoint"] = .string(transport.endpoint)
         self.logger = logger
         self.queue = SpanBatchQueue(capacity: configuration.queueCapacity, batchSize: configuration.batchSize)
     }
@@ -109,18 +108,12 @@ public final class HTTPSpanReporter: SpanReporter, Service, Sendable {
     }
 
     private func send(_ batch: [ZipkinSpan], timeout: Duration) async {
-        var request = HTTPClientRequest(url: endpoint)
-        request.method = .POST
-        request.headers.add(name: "content-type", value: encoder.contentType)
-        request.body = .bytes(ByteBuffer(bytes: encoder.encode(batch)))
         let failure: String?
         do {
-            let response = try await httpClient.execute(request, timeout: .init(timeout))
-            // Drain the body so the connection returns to the pool.
-            _ = try await response.body.collect(upTo: 1 << 20)
-            failure = (200..<300).contains(response.status.code) ? nil : "collector answered \(response.status.code)"
+            let status = try await transport.post(encoder.encode(batch), contentType: encoder.contentType, timeout: timeout)
+            failure = (200..<300).contains(status) ? nil : "collector answered \(status)"
         } catch {
-            failure = "\(error)"
+            failure = error.description
         }
         let firstFailure: Bool = state.withLock { state in
             if failure == nil {

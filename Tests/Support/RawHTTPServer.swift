@@ -1,9 +1,10 @@
 import NIOCore
 import NIOPosix
 
-/// A server on 127.0.0.1:0 that answers each request head (requests without bodies) with the
-/// exact bytes `answer` gives: for responses no HTTP library would write (no length, 1xx
-/// first, malformed). Closes after answering when told to.
+/// A server on 127.0.0.1:0 that answers each request head with the exact bytes `answer`
+/// gives: for responses no HTTP library would write (no length, 1xx first, malformed).
+/// A `Content-Length` body is read and kept before the answer; closes after answering when
+/// told to.
 public final class RawHTTPServer: Sendable {
     public struct Answer: Sendable {
         public var bytes: String
@@ -18,15 +19,26 @@ public final class RawHTTPServer: Sendable {
     public let port: Int
     private let channel: any Channel
     private let heads: AwaitableList<String>
+    private let bodies: AwaitableList<[UInt8]>
+    private let accepted: AwaitableList<Int>
 
     public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, answer: @escaping @Sendable (String) -> Answer) async throws {
         let heads = AwaitableList<String>()
+        let bodies = AwaitableList<[UInt8]>()
+        let accepted = AwaitableList<Int>()
         self.heads = heads
+        self.bodies = bodies
+        self.accepted = accepted
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Handler(answer: answer, record: { heads.append(contentsOf: [$0]) }))
+                accepted.append(contentsOf: [1])
+                return channel.eventLoop.makeCompletedFuture {
+                    let handler = Handler(answer: answer, record: { head, body in
+                        bodies.append(contentsOf: [body])
+                        heads.append(contentsOf: [head])
+                    })
+                    try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -35,6 +47,10 @@ public final class RawHTTPServer: Sendable {
 
     /// The request heads received so far, as text.
     public var received: [String] { heads.elements }
+    /// The bodies of those requests (empty without a Content-Length).
+    public var receivedBodies: [[UInt8]] { bodies.elements }
+    /// Connections accepted so far.
+    public var connections: Int { accepted.elements.count }
 
     public func close() async {
         try? await channel.close()
@@ -44,10 +60,10 @@ public final class RawHTTPServer: Sendable {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
         let answer: @Sendable (String) -> Answer
-        let record: @Sendable (String) -> Void
+        let record: @Sendable (String, [UInt8]) -> Void
         var bytes: [UInt8] = []
 
-        init(answer: @escaping @Sendable (String) -> Answer, record: @escaping @Sendable (String) -> Void) {
+        init(answer: @escaping @Sendable (String) -> Answer, record: @escaping @Sendable (String, [UInt8]) -> Void) {
             self.answer = answer
             self.record = record
         }
@@ -57,8 +73,11 @@ public final class RawHTTPServer: Sendable {
             bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
             while let end = Self.headEnd(bytes) {
                 let head = String(decoding: bytes[..<end], as: UTF8.self)
-                bytes.removeFirst(end)
-                record(head)
+                let length = Self.contentLength(head)
+                guard bytes.count >= end + length else { return }
+                let body = Array(bytes[end..<(end + length)])
+                bytes.removeFirst(end + length)
+                record(head, body)
                 let reply = answer(head)
                 let written = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: reply.bytes)))
                 if reply.close {
@@ -67,6 +86,13 @@ public final class RawHTTPServer: Sendable {
                     return
                 }
             }
+        }
+
+        static func contentLength(_ head: String) -> Int {
+            for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+                return Int(line.dropFirst("content-length:".count).filter { $0 != " " }) ?? 0
+            }
+            return 0
         }
 
         static func headEnd(_ bytes: [UInt8]) -> Int? {
