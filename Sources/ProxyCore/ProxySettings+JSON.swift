@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Zipkin
 
 /// The admin API's JSON shapes (`GET /config`, `PUT /config/routes/{service}`,
@@ -151,14 +155,14 @@ public struct RouteUpdate: Hashable, Sendable {
 
 /// Helpers for admin bodies.
 public enum AdminJSON {
-    static func object(_ bytes: [UInt8]) throws(ProxyConfigurationError) -> [String: Any] {
-        let parsed: Any
+    static func object(_ bytes: [UInt8]) throws(ProxyConfigurationError) -> [String: AdminJSONValue] {
+        let parsed: AdminJSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(bytes))
+            parsed = try JSONDecoder().decode(AdminJSONValue.self, from: Data(bytes))
         } catch {
             throw ProxyConfigurationError(.invalidJSON("body is not JSON (\(String(decoding: bytes.prefix(80), as: UTF8.self)))"))
         }
-        guard let object = parsed as? [String: Any] else {
+        guard case .object(let object) = parsed else {
             throw ProxyConfigurationError(.invalidJSON("body must be a JSON object"))
         }
         return object
@@ -186,11 +190,11 @@ public enum AdminJSON {
         if let unknown = object.keys.sorted().first(where: { $0 != "formats" }) {
             throw ProxyConfigurationError(.invalidJSON("unknown field '\(unknown)': use formats, e.g. {\"formats\":\"b3multi,w3c\"}"))
         }
-        if let text = object["formats"] as? String {
+        if let text = object["formats"]?.string {
             return try PropagationFormatName.parseList(text)
         }
-        if let list = object["formats"] as? [Any] {
-            let names = list.compactMap { $0 as? String }
+        if case .array(let list)? = object["formats"] {
+            let names = list.compactMap(\.string)
             guard names.count == list.count else {
                 throw ProxyConfigurationError(.invalidJSON("field 'formats' must list strings, e.g. [\"b3multi\",\"w3c\"]"))
             }
@@ -205,7 +209,7 @@ public enum AdminJSON {
         if let unknown = object.keys.sorted().first(where: { $0 != "address" }) {
             throw ProxyConfigurationError(.invalidJSON("unknown field '\(unknown)': use address, e.g. {\"address\":\"127.0.0.1:9000\"}"))
         }
-        guard let text = object["address"] as? String else {
+        guard let text = object["address"]?.string else {
             throw ProxyConfigurationError(.invalidJSON("field 'address' is missing or not a string, e.g. {\"address\":\"127.0.0.1:9000\"}"))
         }
         return try HostPort(parsing: text)
@@ -214,7 +218,7 @@ public enum AdminJSON {
     /// Parses `{"offset":"250ms"}` (or `"-1.5s"`, `"0"`) for `PUT /config/clock`.
     public static func clockOffset(_ bytes: [UInt8]) throws(ProxyConfigurationError) -> Int64 {
         let object = try object(bytes)
-        guard let text = object["offset"] as? String else {
+        guard let text = object["offset"]?.string else {
             throw ProxyConfigurationError(.invalidJSON("field 'offset' is missing or not a string, e.g. {\"offset\":\"250ms\"}"))
         }
         if let unknown = object.keys.sorted().first(where: { $0 != "offset" }) {

@@ -80,7 +80,7 @@ public enum PropagationFormatName: String, Hashable, Sendable, Codable, CaseIter
     public static func parseList(_ text: String) throws(ProxyConfigurationError) -> [PropagationFormatName] {
         var result: [PropagationFormatName] = []
         for item in text.split(separator: ",") {
-            let name = item.trimmingCharacters(in: .whitespaces).lowercased()
+            let name = String(item.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()).lowercased()
             guard let format = PropagationFormatName(rawValue: name) else {
                 throw ProxyConfigurationError(.invalidJSON("unknown propagation format '\(name)' in '\(text)': use b3multi, b3single or w3c"))
             }

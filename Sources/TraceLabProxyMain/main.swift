@@ -1,9 +1,7 @@
-// Release builds compile this file against the static SDK (Package.swift): importing Foundation
-// here records the static Foundation's link dependencies (CoreFoundation, ICU) in this object.
-import Foundation
 import ProxyCommandLine
 
-// Only the sidecar: `tracelab proxy` takes the same flags; this binary leaves out everything else.
+// Only the sidecar: `tracelab proxy` takes the same flags; this binary leaves out everything else,
+// Foundation beyond FoundationEssentials included (docs/PERFORMANCE.md: fewer code pages per sidecar).
 // (`ProxyCommand.main()` would resolve to ArgumentParser's synchronous entry point.)
 do {
     let command = try ProxyCommand.parse(Array(CommandLine.arguments.dropFirst()))
