@@ -12,19 +12,23 @@ public struct HTTP1HeadWriter: Sendable {
     public init() {}
 
     /// Sets `name` (lower case): drops the received fields of that name, replaces an added one.
-    public mutating func set(_ name: String, _ value: String) {
-        let key = HTTP1Fields.nameKey(name)
-        dropped.append((name, key))
-        for index in added.indices where HTTP1Fields.nameKey(added[index].name) == key && added[index].name == name {
+    /// `dropsReceived: false` when the head has no such field (the common case for trace
+    /// headers): nothing to drop, and every kept field is checked against one name fewer.
+    public mutating func set(_ name: String, _ value: String, dropsReceived: Bool = true) {
+        if dropsReceived, !drops(name) { dropped.append((name, HTTP1Fields.nameKey(name))) }
+        for index in added.indices where added[index].name == name {
             added[index].value = value
             return
         }
+        // A proxy sets the trace headers of three formats and x-request-id: one allocation.
+        if added.isEmpty { added.reserveCapacity(8) }
         added.append((name, value))
     }
 
-    /// Drops every received field named `name` (lower case) and any added one.
-    public mutating func remove(_ name: String) {
-        dropped.append((name, HTTP1Fields.nameKey(name)))
+    /// Drops every received field named `name` (lower case) and any added one; with
+    /// `dropsReceived: false` (the head has none) only an added one.
+    public mutating func remove(_ name: String, dropsReceived: Bool = true) {
+        if dropsReceived, !drops(name) { dropped.append((name, HTTP1Fields.nameKey(name))) }
         if !added.isEmpty { added.removeAll { $0.name == name } }
     }
 
@@ -39,9 +43,19 @@ public struct HTTP1HeadWriter: Sendable {
     public func write(fields: HTTP1Fields, into output: inout [UInt8]) {
         let listed = HopByHopHeaders.listed(in: fields)
         fields.bytes.withUnsafeBufferPointer { bytes in
+            // Kept lines that follow each other in the head go out in one copy: usually all of
+            // them but a `Connection` line or two.
+            var run = 0..<0
             for index in fields.fields.indices where keeps(fields, index, listed: listed) {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[fields.fields[index].line]))
+                let line = fields.fields[index].line
+                if line.lowerBound == run.upperBound, !run.isEmpty {
+                    run = run.lowerBound..<line.upperBound
+                } else {
+                    if !run.isEmpty { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run])) }
+                    run = line
+                }
             }
+            if !run.isEmpty { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run])) }
         }
         for (name, value) in added {
             output.append(contentsOf: name.utf8)

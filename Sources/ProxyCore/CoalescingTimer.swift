@@ -11,6 +11,12 @@ final class CoalescingTimer {
     private var task: Scheduled<Void>?
     private var firesAt: NIODeadline?
 
+    /// Whether a pending firing already comes at `deadline` or earlier (arming would keep it):
+    /// lets a caller skip making the closure it would pass, on every request.
+    func covers(_ deadline: NIODeadline) -> Bool {
+        if let firesAt { firesAt <= deadline } else { false }
+    }
+
     /// Makes sure `fired` runs at `deadline` or earlier; a pending earlier firing is kept.
     func arm(at deadline: NIODeadline, on eventLoop: any EventLoop, _ fired: @escaping () -> Void) {
         if let firesAt, firesAt <= deadline { return }

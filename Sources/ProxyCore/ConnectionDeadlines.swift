@@ -35,7 +35,7 @@ public final class ConnectionDeadlines {
         guard !inRequest, headDeadline == nil else { return }
         let deadline = NIODeadline.now() + headTimeout
         headDeadline = deadline
-        arm(context.channel, at: deadline)
+        if !timer.covers(deadline) { arm(context.channel, at: deadline) }
     }
 
     public func headArrived() {
@@ -51,7 +51,7 @@ public final class ConnectionDeadlines {
     func startIdle(_ context: ChannelHandlerContext) {
         let deadline = NIODeadline.now() + idleTimeout
         idleDeadline = deadline
-        arm(context.channel, at: deadline)
+        if !timer.covers(deadline) { arm(context.channel, at: deadline) }
     }
 
     func cancelAll() {
