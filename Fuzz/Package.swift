@@ -18,5 +18,6 @@ let package = Package(
         .executableTarget(name: "FuzzZipkinV1JSON", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
         .executableTarget(name: "FuzzOTLPProtobuf", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
         .executableTarget(name: "FuzzOTLPJSON", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
+        .executableTarget(name: "FuzzResponseReader", dependencies: ["FuzzDriver", .product(name: "FuzzProperties", package: "TraceLab")]),
     ]
 )

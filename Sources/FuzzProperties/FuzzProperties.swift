@@ -119,4 +119,48 @@ public enum FuzzProperties {
             throw Violation(description: "forwarded fields \(kept) are not the received ones \(sent) less the dropped ones")
         }
     }
+
+    /// Input: what a collector answers a span POST with (`HTTP1SpanPoster` reads it with
+    /// ``HTTP1ResponseReader``). Read whole and read a byte at a time, it gives the same
+    /// outcome: the same status of a complete response (a final one: 101 or 200–999), more
+    /// needed, or a refusal that names the problem.
+    public static func responseReader(_ bytes: UnsafeRawBufferPointer) throws(Violation) {
+        enum Outcome: Equatable {
+            case complete(status: Int)
+            case needMore(completesAtClose: Int?)
+            case refused
+        }
+        func read(pieceSize: Int) throws(Violation) -> Outcome {
+            var reader = HTTP1ResponseReader()
+            var offset = 0
+            repeat {
+                let end = min(offset + pieceSize, bytes.count)
+                let piece = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
+                offset = end
+                let progress: HTTP1ResponseReader.Progress
+                do {
+                    progress = try reader.consume(piece)
+                } catch {
+                    guard !error.description.isEmpty else { throw Violation(description: "a refusal without a reason") }
+                    return .refused
+                }
+                if case .complete(let status, _) = progress {
+                    guard status == 101 || (200...999).contains(status) else {
+                        throw Violation(description: "completed with status \(status), not a final response")
+                    }
+                    return .complete(status: status)
+                }
+            } while offset < bytes.count
+            if case .complete(let status, let reusable)? = reader.connectionClosed() {
+                guard !reusable else { throw Violation(description: "a response that ends at the close left the connection reusable") }
+                return .needMore(completesAtClose: status)
+            }
+            return .needMore(completesAtClose: nil)
+        }
+        let whole = try read(pieceSize: max(1, bytes.count))
+        let bytewise = try read(pieceSize: 1)
+        guard whole == bytewise else {
+            throw Violation(description: "read whole: \(whole); a byte at a time: \(bytewise)")
+        }
+    }
 }

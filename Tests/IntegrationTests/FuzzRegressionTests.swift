@@ -22,6 +22,7 @@ struct FuzzRegressionTests {
         "FuzzZipkinV1JSON": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.zipkinV1JSON(buffer) } },
         "FuzzOTLPProtobuf": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.otlpProtobuf(buffer) } },
         "FuzzOTLPJSON": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.otlpJSON(buffer) } },
+        "FuzzResponseReader": { bytes in check(bytes) { (buffer) throws(FuzzProperties.Violation) in try FuzzProperties.responseReader(buffer) } },
     ]
 
     static func check(_ bytes: [UInt8], _ property: (UnsafeRawBufferPointer) throws(FuzzProperties.Violation) -> Void) -> String? {

@@ -17,3 +17,4 @@ int FuzzZipkinProto3_main(int argc, char **argv) { return run(argc, argv); }
 int FuzzZipkinV1JSON_main(int argc, char **argv) { return run(argc, argv); }
 int FuzzOTLPProtobuf_main(int argc, char **argv) { return run(argc, argv); }
 int FuzzOTLPJSON_main(int argc, char **argv) { return run(argc, argv); }
+int FuzzResponseReader_main(int argc, char **argv) { return run(argc, argv); }
