@@ -1,18 +1,24 @@
 /// Durations as scenario files and reports write them: `250ms`, `2s`, `1.5s`, `1m`, `800us`.
 public enum DurationText {
-    /// Parses a duration; a bare number is milliseconds. Nil for anything else or a negative value.
+    /// Parses a duration; a bare number is milliseconds. Nil for anything else, a negative
+    /// value, or one beyond what a `Duration` of whole microseconds holds (~292,000 years).
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingSpaces().lowercased()
         let units: [(suffix: String, microseconds: Double)] = [
             ("ms", 1_000), ("us", 1), ("µs", 1), ("s", 1_000_000), ("m", 60_000_000),
         ]
         for unit in units where trimmed.hasSuffix(unit.suffix) {
-            let number = trimmed.dropLast(unit.suffix.count).trimmingSpaces()
-            guard let value = Double(number), value >= 0, value.isFinite else { return nil }
-            return .microseconds(Int64((value * unit.microseconds).rounded()))
+            return duration(Double(trimmed.dropLast(unit.suffix.count).trimmingSpaces()), unit: unit.microseconds)
         }
-        guard let value = Double(trimmed), value >= 0, value.isFinite else { return nil }
-        return .microseconds(Int64((value * 1_000).rounded()))
+        return duration(Double(trimmed), unit: 1_000)
+    }
+
+    private static func duration(_ value: Double?, unit microseconds: Double) -> Duration? {
+        guard let value, value >= 0, value.isFinite else { return nil }
+        let total = (value * microseconds).rounded()
+        // Int64(exactly:) of 2^63 itself is nil too: the largest Double below it converts.
+        guard let whole = Int64(exactly: total) else { return nil }
+        return .microseconds(whole)
     }
 
     /// A short human form: `850µs`, `12.3ms`, `2.00s`.

@@ -105,6 +105,16 @@ import Testing
         #expect(DurationText.parse(text) == expected)
     }
 
+    @Test("a duration too long for whole microseconds is refused, not a crash (a FuzzScenarioYAML finding)")
+    func hugeDuration() {
+        for text in ["9999999999999999999999s", "1e300ms", "100000000000000000m", "9223372036854775808us"] {
+            #expect(DurationText.parse(text) == nil, "\(text)")
+        }
+        #expect(DurationText.parse("9223372036854774784us") == .microseconds(9_223_372_036_854_774_784))
+        // The finding itself (`delay: {min: 1333…3s}` in a course scenario) is replayed from
+        // Fuzz/Regressions/FuzzScenarioYAML by FuzzRegressionTests.
+    }
+
     @Test("did-you-mean suggests only plausible typos")
     func spelling() {
         #expect(Spelling.closest(to: "brokn_links", among: ExpectationLoader.keys) == "broken_links")
