@@ -58,7 +58,7 @@ public final class ProxyServer: Service, Sendable {
             // Its own thread: encoding and POSTing never run on the proxy's event loop.
             let reporterGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let transport: any SpanPostTransport
-            if let makeTransport = configuration.httpsSpanTransport, zipkin.lowercased().hasPrefix("https://") {
+            if let makeTransport = configuration.httpsSpanTransport, configuration.settings.zipkinIsHTTPS {
                 transport = makeTransport(zipkin, reporterGroup)
             } else {
                 transport = HTTP1SpanPoster(endpoint: zipkin, eventLoop: reporterGroup.next(), userAgent: "tracelab-proxy")

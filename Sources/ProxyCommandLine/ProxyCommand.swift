@@ -150,9 +150,9 @@ public struct ProxyCommand: AsyncParsableCommand {
     /// before anything starts.
     public func run(httpsSpanTransport: (@Sendable (_ endpoint: String, _ group: any EventLoopGroup) -> any SpanPostTransport)?) async throws {
         var configuration = try makeConfiguration()
-        if let zipkin, zipkin.lowercased().hasPrefix("https://"), httpsSpanTransport == nil {
+        if configuration.settings.zipkinIsHTTPS, httpsSpanTransport == nil {
             throw ValidationError(
-                "--zipkin '\(zipkin)': this tracelab-proxy executable posts spans over plain HTTP only (it leaves TLS out to stay small); "
+                "--zipkin '\(zipkin ?? "")': this tracelab-proxy executable posts spans over plain HTTP only (it leaves TLS out to stay small); "
                     + "run `tracelab proxy` with the same flags for an https:// collector, or give an http:// URL"
             )
         }

@@ -19,7 +19,7 @@ final class CoalescingTimer {
 
     /// Makes sure `fired` runs at `deadline` or earlier; a pending earlier firing is kept.
     func arm(at deadline: NIODeadline, on eventLoop: any EventLoop, _ fired: @escaping () -> Void) {
-        if let firesAt, firesAt <= deadline { return }
+        if covers(deadline) { return }
         task?.cancel()
         firesAt = deadline
         task = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in

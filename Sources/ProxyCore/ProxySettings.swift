@@ -1,3 +1,4 @@
+import TraceContext
 import Zipkin
 
 /// What the proxy does now: identity, addresses, sampling, propagation and routes.
@@ -12,6 +13,10 @@ public struct ProxySettings: Hashable, Sendable {
     public var app: HostPort
     public var outbound: HostPort?
     public var zipkin: String?
+    /// Whether `zipkin` is an https:// URL: its POSTs need TLS, which only `tracelab proxy` links.
+    public var zipkinIsHTTPS: Bool {
+        zipkin?.lowercased().hasPrefix("https://") ?? false
+    }
     /// The body of the POSTs to `zipkin` (`--zipkin-encoding`).
     public var zipkinEncoding: ZipkinEncoding
     /// A file spans are appended to, one JSON span per line (`--span-log`); nil for none.
@@ -80,7 +85,7 @@ public enum PropagationFormatName: String, Hashable, Sendable, Codable, CaseIter
     public static func parseList(_ text: String) throws(ProxyConfigurationError) -> [PropagationFormatName] {
         var result: [PropagationFormatName] = []
         for item in text.split(separator: ",") {
-            let name = String(item.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()).lowercased()
+            let name = item.trimmingOWS().lowercased()
             guard let format = PropagationFormatName(rawValue: name) else {
                 throw ProxyConfigurationError(.invalidJSON("unknown propagation format '\(name)' in '\(text)': use b3multi, b3single or w3c"))
             }

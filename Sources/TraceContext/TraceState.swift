@@ -107,7 +107,7 @@ public struct TraceState: Hashable, Sendable, CustomStringConvertible {
 
 extension Substring {
     /// Drops optional whitespace (space and tab, RFC 9110 OWS) at both ends.
-    func trimmingOWS() -> Substring {
+    public func trimmingOWS() -> Substring {
         var result = self
         while let first = result.first, first == " " || first == "\t" { result.removeFirst() }
         while let last = result.last, last == " " || last == "\t" { result.removeLast() }
